@@ -1,0 +1,293 @@
+// Browser end-to-end tests of the web client against a running Parley server.
+//
+//   PARLEY_URL=http://127.0.0.1:8080 npm run e2e
+//
+// Optional: PARLEY_ASSISTANT=1 when the server's assistant answers (e.g. a stand-in
+// Ollama), PARLEY_RESTART_CMD="<shell command>" that restarts the server and returns
+// once it is up again, CHROMIUM_PATH (default /usr/bin/chromium).
+// Run by node's own test runner; the browser is Debian's Chromium driven by playwright-core.
+
+import assert from 'node:assert/strict'
+import { exec } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
+import { after, before, describe, test } from 'node:test'
+import { promisify } from 'node:util'
+import { chromium } from 'playwright-core'
+
+const BASE = process.env.PARLEY_URL?.replace(/\/$/, '')
+const ASSISTANT = process.env.PARLEY_ASSISTANT === '1'
+const RESTART_CMD = process.env.PARLEY_RESTART_CMD
+const TIMEOUT = 20_000
+
+const run = randomBytes(3).toString('hex')
+const roomName = `e2e-${run}`
+
+const skipAll = BASE ? false : 'PARLEY_URL is not set (e.g. PARLEY_URL=http://127.0.0.1:8080)'
+if (skipAll) console.log(`# e2e skipped: ${skipAll}`)
+
+/** @type {import('playwright-core').Browser} */
+let browser
+/** @type {Awaited<ReturnType<typeof signUp>>} */
+let alice
+/** @type {Awaited<ReturnType<typeof signUp>>} */
+let bob
+
+describe('Parley web client', { skip: skipAll }, () => {
+  before(async () => {
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      headless: true,
+      // playwright-core gives every launch a fresh, empty user-data-dir of its own.
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    })
+  })
+
+  after(async () => {
+    await browser?.close()
+  })
+
+  test('two users sign up and chat in a room', { timeout: 60_000 }, async () => {
+    alice = await signUp(`alice_${run}`)
+    await createRoom(alice.page, roomName)
+    bob = await signUp(`bob_${run}`)
+    // bob finds the room in the room list
+    await bob.page.getByRole('navigation', { name: 'Rooms' }).getByRole('link', { name: new RegExp(`#${roomName}`) }).click()
+    await bob.page.getByRole('heading', { name: `#${roomName}` }).waitFor()
+
+    await send(alice.page, 'hello bob')
+    await seen(bob.page, 'hello bob')
+    await send(bob.page, 'hi alice\nsecond line')
+    await seen(alice.page, 'hi alice\nsecond line')
+
+    // alice's own message went sending -> delivered
+    const mine = log(alice.page).locator('li.msg.mine', { hasText: 'hello bob' })
+    await mine.locator('[data-status="delivered"]').waitFor()
+    assert.equal(await log(alice.page).locator('[data-status="sending"], [data-status="failed"]').count(), 0)
+  })
+
+  test('typing and presence are shown to the other user', { timeout: 60_000 }, async (t) => {
+    if (!ready(t)) return
+    await bob.page.locator(`[aria-label="Who's here"] li[data-user="${alice.name}"][data-status="online"]`).waitFor()
+
+    const box = alice.page.getByLabel('Message', { exact: true })
+    await box.pressSequentially('I am typ')
+    await bob.page.getByText(`${alice.name} is typing…`).waitFor()
+    await box.press('Enter')
+    await seen(bob.page, 'I am typ')
+    await bob.page.getByText(`${alice.name} is typing…`).waitFor({ state: 'hidden' })
+
+    // a third user comes and goes
+    const carol = await signUp(`carol_${run}`)
+    await carol.page.goto(`${BASE}/#/room/${roomName}`)
+    await carol.page.getByRole('heading', { name: `#${roomName}` }).waitFor()
+    const aliceSeesCarol = alice.page.locator(`[aria-label="Who's here"] li[data-user="${carol.name}"]`)
+    await aliceSeesCarol.and(alice.page.locator('[data-status="online"]')).waitFor()
+    await carol.context.close()
+    await aliceSeesCarol.and(alice.page.locator('[data-status="offline"]')).waitFor()
+  })
+
+  test(
+    'an assistant reply streams in and replaces the streaming bubble',
+    { timeout: 90_000, skip: ASSISTANT ? false : 'PARLEY_ASSISTANT is not 1: the server has no assistant to answer' },
+    async (t) => {
+      if (!ready(t)) return
+      // notice, in bob's page, whether a streaming bubble with text was ever rendered
+      await bob.page.evaluate(() => {
+        window.__sawStreaming = false
+        new MutationObserver(() => {
+          const el = document.querySelector('[data-streaming] .markdown')
+          if (el && el.textContent) window.__sawStreaming = true
+        }).observe(document.body, { subtree: true, childList: true, characterData: true })
+      })
+      const framesBefore = bob.frames.length
+      await send(alice.page, '@assistant please say hello in five words')
+
+      const reply = log(bob.page).locator('li.msg[data-kind="assistant"]').last()
+      const failed = log(bob.page).locator('li.streaming [role="alert"]').first()
+      await reply.or(failed).waitFor({ timeout: 60_000 })
+      assert.equal(await failed.count(), 0, `the assistant failed: ${await failed.textContent().catch(() => '')}`)
+      const frames = bob.frames.slice(framesBefore)
+      const start = frames.find((f) => f.type === 'assistant_start')
+      assert.ok(start, 'assistant_start received')
+      assert.ok(frames.some((f) => f.type === 'assistant_delta' && f.turnId === start.turnId), 'assistant_delta received')
+      const final = frames.find((f) => f.type === 'message' && f.kind === 'assistant' && f.turnId === start.turnId)
+      assert.ok(final, 'final assistant message with the same turnId')
+
+      assert.equal(await bob.page.evaluate(() => window.__sawStreaming), true, 'the reply was shown while streaming')
+      assert.equal(await reply.locator('.model').textContent(), final.model)
+      assert.equal(await reply.locator('.badge', { hasText: 'cached' }).count(), final.cached ? 1 : 0)
+      await log(bob.page).locator('[data-streaming]').waitFor({ state: 'detached' })
+      assert.equal(await log(bob.page).locator(`[data-turn-id="${start.turnId}"]`).count(), 0)
+    },
+  )
+
+  test('a reload keeps the history', { timeout: 60_000 }, async (t) => {
+    if (!ready(t)) return
+    const before = await texts(alice.page)
+    assert.ok(before.includes('hello bob'))
+    await alice.page.reload()
+    await alice.page.getByRole('heading', { name: `#${roomName}` }).waitFor()
+    await seen(alice.page, 'hello bob')
+    await seen(alice.page, 'hi alice\nsecond line')
+    assert.deepEqual(await texts(alice.page), before)
+  })
+
+  test('the Export button downloads the transcript as JSON Lines', { timeout: 60_000 }, async (t) => {
+    if (!ready(t)) return
+    const [download] = await Promise.all([
+      alice.page.waitForEvent('download'),
+      alice.page.getByRole('button', { name: 'Export' }).click(),
+    ])
+    assert.equal(download.suggestedFilename(), `${roomName}.jsonl`)
+    const body = await readFile(await download.path(), 'utf8')
+    const lines = body.split('\n').filter((l) => l.trim())
+    assert.ok(lines.length > 0)
+    for (const l of lines) JSON.parse(l) // every line is JSON
+    assert.ok(body.includes('hello bob'))
+  })
+
+  test('hostile HTML and scripts in a message stay inert', { timeout: 60_000 }, async (t) => {
+    if (!ready(t)) return
+    const hostile = [
+      `<img src=x onerror="window.__pwned=1">`,
+      `<script>window.__pwned=1</script>`,
+      `[x](javascript:alert(1))`,
+      `<a href="javascript:window.__pwned=1">click</a> **not bold**`,
+    ]
+    for (const text of hostile) await send(alice.page, text)
+    for (const text of hostile) {
+      await seen(bob.page, text)
+      await seen(alice.page, text)
+    }
+    for (const { page } of [alice, bob]) {
+      assert.equal(await page.evaluate(() => window.__pwned), undefined)
+      const messages = log(page)
+      assert.equal(await messages.locator('img, script, iframe').count(), 0)
+      assert.equal(await messages.locator('a[href^="javascript:" i]').count(), 0)
+    }
+    // clicking where the link text is does nothing either
+    await log(bob.page).getByText(hostile[3], { exact: true }).click()
+    assert.equal(await bob.page.evaluate(() => window.__pwned), undefined)
+  })
+
+  test(
+    'a server restart is survived with nothing lost or doubled',
+    { timeout: 180_000, skip: RESTART_CMD ? false : 'PARLEY_RESTART_CMD is not set: no way to restart the server' },
+    async (t) => {
+      if (!ready(t)) return
+      const before = [`before restart 1 ${run}`, `before restart 2 ${run}`]
+      for (const t of before) await send(alice.page, t)
+      for (const t of before) await seen(bob.page, t)
+      await log(alice.page).locator('[data-status="sending"]').waitFor({ state: 'detached' })
+
+      const sockets = alice.sockets
+      const restart = promisify(exec)(RESTART_CMD, { timeout: 150_000 })
+      const during = [`during restart 1 ${run}`, `during restart 2 ${run}`]
+      // the first is written as the restart begins (it may be in flight when the server goes)
+      await send(alice.page, during[0])
+      // the second once alice has noticed the server is gone: it waits and is sent when it is back
+      const noticed = alice.page.locator('.connection:not([data-state="online"])').waitFor({ timeout: 150_000 })
+      noticed.catch(() => {}) // when the restart ends first, this wait is simply abandoned
+      await Promise.race([noticed, restart])
+      await send(alice.page, during[1])
+      await restart
+
+      for (const p of [alice.page, bob.page]) await p.locator('.connection[data-state="online"]').waitFor({ timeout: 60_000 })
+      assert.ok(alice.sockets > sockets, 'alice reconnected')
+      const afterTexts = [`after restart ${run}`]
+      await send(bob.page, afterTexts[0])
+
+      const all = [...before, ...during, ...afterTexts]
+      for (const p of [alice.page, bob.page]) for (const t of all) await seen(p, t, 60_000)
+      // a last message: once it is shown, anything that was going to be doubled would be too
+      const sentinel = `sentinel ${run}`
+      await send(alice.page, sentinel)
+      for (const p of [alice.page, bob.page]) await seen(p, sentinel)
+      await log(alice.page).locator('[data-status="sending"], [data-status="failed"]').waitFor({ state: 'detached' })
+
+      for (const p of [alice.page, bob.page]) {
+        for (const t of [...all, sentinel]) assert.equal(await log(p).getByText(t, { exact: true }).count(), 1, `"${t}" once`)
+        await assertAscendingSeqs(p)
+      }
+      // and the server stored each once: a fresh load shows the same
+      await bob.page.reload()
+      for (const t of [...all, sentinel]) await seen(bob.page, t)
+      for (const t of [...all, sentinel]) assert.equal(await log(bob.page).getByText(t, { exact: true }).count(), 1)
+    },
+  )
+})
+
+// ---- helpers ---------------------------------------------------------------------------
+
+/** The later scenarios go on with the users and room of the first one. */
+function ready(t) {
+  if (alice && bob) return true
+  t.skip('the first scenario did not get two users into a room')
+  return false
+}
+
+async function signUp(name) {
+  const context = await browser.newContext()
+  context.setDefaultTimeout(TIMEOUT)
+  const page = await context.newPage()
+  const user = { name, context, page, frames: [], sockets: 0 }
+  page.on('websocket', (ws) => {
+    user.sockets++
+    ws.on('framereceived', ({ payload }) => {
+      try {
+        user.frames.push(JSON.parse(String(payload)))
+      } catch {
+        // not JSON
+      }
+    })
+  })
+  page.on('pageerror', (e) => console.log(`[${name}] page error: ${e.message}`))
+  await page.goto(`${BASE}/`)
+  await page.getByRole('button', { name: 'Create an account' }).click()
+  await page.getByLabel('Username').fill(name)
+  await page.getByLabel('Password').fill('correct horse battery')
+  await page.getByRole('button', { name: 'Sign up' }).click()
+  await page.locator('.connection[data-state="online"]').waitFor()
+  return user
+}
+
+async function createRoom(page, name) {
+  await page.getByText('New room').click()
+  await page.getByLabel('Room name').fill(name)
+  await page.getByLabel('Description').fill('made by the e2e tests')
+  await page.getByRole('button', { name: 'Create room' }).click()
+  await page.getByRole('heading', { name: `#${name}` }).waitFor()
+}
+
+const log = (page) => page.getByRole('log', { name: 'Messages' })
+
+async function send(page, text) {
+  const box = page.getByLabel('Message', { exact: true })
+  await box.fill(text)
+  await box.press('Enter')
+  assert.equal(await box.inputValue(), '')
+}
+
+/** Waits until the message text is shown, verbatim. */
+async function seen(page, text, timeout = TIMEOUT) {
+  await log(page).getByText(text, { exact: true }).first().waitFor({ timeout })
+}
+
+async function texts(page) {
+  return log(page).locator('li.msg[data-seq] .text').allInnerTexts()
+}
+
+async function assertAscendingSeqs(page) {
+  const seqs = (await log(page).locator('li.msg[data-seq]').evaluateAll((els) => els.map((e) => Number(e.dataset.seq))))
+  for (let i = 1; i < seqs.length; i++) assert.ok(seqs[i] > seqs[i - 1], `seq ${seqs[i]} after ${seqs[i - 1]}`)
+}

@@ -1,0 +1,153 @@
+package dev.parley.assistant;
+
+import dev.parley.assistant.command.SlashCommands;
+import dev.parley.assistant.ratelimit.GcraRateLimiter;
+import dev.parley.assistant.ratelimit.TurnRateLimit;
+import dev.parley.auth.Caller;
+import dev.parley.chat.ChatSession;
+import dev.parley.chat.MessageHook;
+import dev.parley.chat.Outbox;
+import dev.parley.message.Draft;
+import dev.parley.message.Stored;
+import dev.parley.protocol.ErrorCode;
+import dev.parley.protocol.MessageView;
+import dev.parley.protocol.ProtocolException;
+import dev.parley.protocol.ServerEvent;
+import dev.parley.room.AssistantMode;
+import dev.parley.room.Room;
+import dev.parley.room.RoomRef;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.inject.Singleton;
+import dev.parley.room.RoomService;
+import jakarta.enterprise.event.Observes;
+import java.util.Locale;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Pattern;
+
+/**
+ * Plugs the assistant into the chat path: slash commands, deciding whether a stored message starts a turn (a
+ * mention of {@code @<ASSISTANT_NAME>}, or the room's mode {@code always}; never in mode {@code off}), the per-user
+ * rate limit, catching up members who join mid-turn, and {@code cancel_turn}. Nothing here blocks the caller:
+ * decisions run on the room's admission lane.
+ */
+@Singleton
+public class AssistantHook implements MessageHook {
+    private final AssistantConfig config;
+    private final AssistantWorker worker;
+    private final TurnRunner runner;
+    private final TurnRateLimit rateLimit;
+    private final SlashCommands commands;
+    private final Outbox outbox;
+    private final Pattern mention;
+
+    AssistantHook(AssistantConfig config, AssistantWorker worker, TurnRunner runner, TurnRateLimit rateLimit, SlashCommands commands,
+            Outbox outbox) {
+        this.config = config;
+        this.worker = worker;
+        this.runner = runner;
+        this.rateLimit = rateLimit;
+        this.commands = commands;
+        this.outbox = outbox;
+        this.mention = Pattern.compile("(^|[^A-Za-z0-9_.-])@" + Pattern.quote(config.assistantName()) + "(?![A-Za-z0-9_-])",
+                Pattern.CASE_INSENSITIVE);
+    }
+
+    @Override
+    public CompletableFuture<Stored> command(ChatSession session, Draft draft) {
+        return "user".equals(draft.kind()) && SlashCommands.isCommand(draft.text()) ? commands.run(session, draft) : null;
+    }
+
+    /** True when the text calls the assistant by name. */
+    boolean mentions(String text) {
+        return mention.matcher(text).find();
+    }
+
+    @Override
+    public void stored(ChatSession session, MessageView message) {
+        if (!"user".equals(message.kind()) || message.sender().equalsIgnoreCase(config.assistantName())) {
+            return;
+        }
+        boolean mentioned = mentions(message.text());
+        Settings known = settings.get(message.room());
+        if (!mentioned && known != null && !AssistantMode.ALWAYS.wire().equals(known.mode())) {
+            return; // the common case costs no lane, no query
+        }
+        Caller asker = session != null ? session.caller() : new Caller(message.sender(), false);
+        worker.admit(message.room(), () -> decide(session, asker, message, mentioned));
+    }
+
+    /** A room's assistant settings, cached until the room changes ({@link RoomService.RoomChanged}). */
+    private record Settings(long id, String mode, String model) {
+    }
+
+    private final ConcurrentHashMap<String, Settings> settings = new ConcurrentHashMap<>();
+
+    void roomChanged(@Observes RoomService.RoomChanged event) {
+        settings.remove(event.name());
+    }
+
+    private Settings settings(String room) {
+        Settings known = settings.get(room);
+        if (known != null) {
+            return known;
+        }
+        Settings loaded = QuarkusTransaction.requiringNew().call(() -> Room.findByName(room)
+                .map(r -> new Settings(r.id, r.assistantMode, r.model)).orElse(null));
+        if (loaded != null) {
+            settings.putIfAbsent(room, loaded);
+        }
+        return loaded;
+    }
+
+    private void decide(ChatSession session, Caller asker, MessageView message, boolean mentioned) {
+        Settings room = settings(message.room());
+        if (room == null) {
+            return;
+        }
+        AssistantMode mode = AssistantMode.parse(room.mode().toLowerCase(Locale.ROOT));
+        if (mode == AssistantMode.OFF || (mode == AssistantMode.MENTION && !mentioned)) {
+            return;
+        }
+        GcraRateLimiter.Decision decision = rateLimit.acquire(asker.username());
+        if (!decision.allowed()) {
+            tell(session, new ProtocolException(ErrorCode.RATE_LIMITED, "you asked the assistant " + config.rateLimit()
+                    + " times this minute; your message was delivered, the assistant will not answer it", decision.retryAfterMs()), message);
+            return;
+        }
+        Turn turn = new Turn(room.id(), message.room(), asker, message.seq(), message.text(),
+                room.model() == null ? config.model() : room.model());
+        try {
+            worker.enqueue(turn, runner);
+        } catch (ProtocolException busy) {
+            tell(session, busy, message);
+        }
+    }
+
+    private void tell(ChatSession session, ProtocolException e, MessageView message) {
+        if (session != null) {
+            session.send(outbox.encode(ServerEvent.Error.of(e, message.clientId() == null ? "send_message" : message.clientId())));
+        }
+    }
+
+    @Override
+    public void joined(ChatSession session, String room) {
+        worker.joined(session, room);
+    }
+
+    @Override
+    public boolean cancel(ChatSession session, String room, String turnId) {
+        Turn turn = worker.live(turnId);
+        if (turn == null || !turn.room().equals(room)) {
+            return false;
+        }
+        RoomRef ref = session.rooms().get(room);
+        boolean allowed = turn.asker().username().equals(session.user()) || session.caller().admin()
+                || (ref != null && session.user().equals(ref.owner()));
+        if (!allowed) {
+            throw new ProtocolException(ErrorCode.FORBIDDEN, "only the person who asked or the room's owner may cancel this turn");
+        }
+        turn.cancellation.cancel();
+        return true;
+    }
+}

@@ -1,0 +1,164 @@
+package dev.parley.assistant;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.parley.assistant.cache.ResponseCache;
+import dev.parley.assistant.provider.Cancellation;
+import dev.parley.assistant.provider.LlmClient;
+import dev.parley.assistant.provider.LlmMessage;
+import dev.parley.assistant.provider.LlmRequest;
+import dev.parley.assistant.provider.ModelId;
+import dev.parley.assistant.provider.ProviderException;
+import dev.parley.assistant.ratelimit.GcraRateLimiter;
+import dev.parley.assistant.ratelimit.TurnRateLimit;
+import dev.parley.assistant.tools.RoomTools;
+import dev.parley.auth.Caller;
+import dev.parley.protocol.ErrorCode;
+import dev.parley.protocol.MessageView;
+import dev.parley.protocol.ProtocolException;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import io.quarkus.security.Authenticated;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.smallrye.common.annotation.RunOnVirtualThread;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** SPEC §3 {@code /api/llm}: the model list, one-shot generation, and a question about the server answered with the tools. */
+@Path("/api/llm")
+@Authenticated
+@RunOnVirtualThread
+public class LlmResource {
+    private final AssistantConfig config;
+    private final ModelCatalog catalog;
+    private final LlmClient llm;
+    private final TurnRateLimit rateLimit;
+    private final ResponseCache cache;
+    private final TurnRunner runner;
+    private final RoomTools tools;
+    private final SystemPrompt prompts;
+    private final AssistantMetrics metrics;
+    private final SecurityIdentity identity;
+
+    LlmResource(AssistantConfig config, ModelCatalog catalog, LlmClient llm, TurnRateLimit rateLimit, ResponseCache cache, TurnRunner runner,
+            RoomTools tools, SystemPrompt prompts, AssistantMetrics metrics, SecurityIdentity identity) {
+        this.config = config;
+        this.catalog = catalog;
+        this.llm = llm;
+        this.rateLimit = rateLimit;
+        this.cache = cache;
+        this.runner = runner;
+        this.tools = tools;
+        this.prompts = prompts;
+        this.metrics = metrics;
+        this.identity = identity;
+    }
+
+    @RegisterForReflection
+    public record Models(String defaultModel, List<ModelCatalog.Entry> models) {
+        @com.fasterxml.jackson.annotation.JsonProperty("default")
+        public String defaultModel() {
+            return defaultModel;
+        }
+    }
+
+    @RegisterForReflection
+    public record GenerateBody(String prompt, String model, String system) {
+    }
+
+    @RegisterForReflection
+    public record Generated(String response, String model, boolean cached, MessageView.Usage usage) {
+    }
+
+    @RegisterForReflection
+    public record ChatBody(String message) {
+    }
+
+    @RegisterForReflection
+    public record ChatAnswer(String response) {
+    }
+
+    @GET
+    @Path("/models")
+    public Models models() {
+        return new Models(config.model(), catalog.list());
+    }
+
+    @POST
+    @Path("/generate")
+    public Generated generate(GenerateBody body) {
+        if (body == null || body.prompt() == null || body.prompt().isBlank()) {
+            throw new ProtocolException(ErrorCode.BAD_REQUEST, "prompt is required");
+        }
+        String model = body.model() == null || body.model().isBlank() ? config.model() : body.model();
+        try {
+            llm.provider(ModelId.parse(model));
+        } catch (IllegalArgumentException | ProviderException e) {
+            throw new ProtocolException(ErrorCode.BAD_REQUEST, e.getMessage());
+        }
+        limit();
+        long start = System.nanoTime();
+        String key = ResponseCache.key("generate", model, body.system(), body.prompt());
+        var hit = cache.get(key);
+        if (hit.isPresent()) {
+            ResponseCache.Entry e = hit.get();
+            metrics.turn("cached", Duration.ofNanos(System.nanoTime() - start));
+            return new Generated(e.text(), e.model(), true, new MessageView.Usage(e.inputTokens(), e.outputTokens()));
+        }
+        StringBuilder text = new StringBuilder();
+        LlmRequest request = new LlmRequest(null, body.system(), List.of(new LlmMessage.User(body.prompt())), List.of(), config.maxTokens());
+        try {
+            LlmClient.Completion c = llm.complete(model, request, new LlmClient.Sink(text::append), new Cancellation());
+            metrics.tokens(c.reply().inputTokens(), c.reply().outputTokens());
+            metrics.turn("ok", Duration.ofNanos(System.nanoTime() - start));
+            cache.put(key, new ResponseCache.Entry(text.toString(), c.modelId(), c.reply().inputTokens(), c.reply().outputTokens(), null));
+            return new Generated(text.toString(), c.modelId(), false, new MessageView.Usage(c.reply().inputTokens(), c.reply().outputTokens()));
+        } catch (ProviderException e) {
+            metrics.turn("error", Duration.ofNanos(System.nanoTime() - start));
+            throw new ProtocolException(TurnRunner.code(e), runner.explain(e, model));
+        }
+    }
+
+    @POST
+    @Path("/chat")
+    public ChatAnswer chat(ChatBody body) {
+        if (body == null || body.message() == null || body.message().isBlank()) {
+            throw new ProtocolException(ErrorCode.BAD_REQUEST, "message is required");
+        }
+        String model = config.model();
+        try {
+            llm.provider(ModelId.parse(model)).configurationProblem().ifPresent(problem -> {
+                throw new ProtocolException(ErrorCode.INTERNAL, problem);
+            });
+        } catch (IllegalArgumentException | ProviderException e) {
+            throw new ProtocolException(ErrorCode.INTERNAL, "LLM_MODEL is invalid: " + e.getMessage());
+        }
+        limit();
+        Caller caller = Caller.of(identity);
+        RoomTools.Scope scope = new RoomTools.Scope(null, null, caller);
+        StringBuilder text = new StringBuilder();
+        long start = System.nanoTime();
+        try {
+            ArrayNode toolLog = JsonNodeFactory.instance.arrayNode();
+            List<LlmMessage> messages = new ArrayList<>(List.of(new LlmMessage.User(body.message())));
+            TurnRunner.Answer a = runner.answer(model, prompts.forServer(caller.username()), messages, tools.specs(scope), scope,
+                    new LlmClient.Sink(text::append), null, toolLog);
+            metrics.tokens(a.in(), a.out());
+            metrics.turn("ok", Duration.ofNanos(System.nanoTime() - start));
+            return new ChatAnswer(text.toString());
+        } catch (ProviderException e) {
+            metrics.turn("error", Duration.ofNanos(System.nanoTime() - start));
+            throw new ProtocolException(TurnRunner.code(e), runner.explain(e, model));
+        }
+    }
+
+    private void limit() {
+        GcraRateLimiter.Decision d = rateLimit.acquire(Caller.of(identity).username());
+        if (!d.allowed()) {
+            throw new ProtocolException(ErrorCode.RATE_LIMITED, "too many assistant requests; try again later", d.retryAfterMs());
+        }
+    }
+}

@@ -1,0 +1,25 @@
+package dev.parley.assistant;
+
+import dev.parley.assistant.ratelimit.RedisCall;
+import io.quarkus.redis.datasource.RedisDataSource;
+import jakarta.inject.Singleton;
+import java.time.Duration;
+
+/** The node's Redis connection for the assistant, and the gate that falls back to in-process state without it. */
+@Singleton
+public class SharedRedis {
+    private final RedisDataSource redis;
+    private final RedisGate gate = new RedisGate(Duration.ofSeconds(2));
+
+    SharedRedis(RedisDataSource redis) {
+        this.redis = redis;
+    }
+
+    public RedisCall call() {
+        return redis::execute;
+    }
+
+    public RedisGate gate() {
+        return gate;
+    }
+}

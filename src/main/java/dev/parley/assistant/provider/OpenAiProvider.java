@@ -1,0 +1,171 @@
+package dev.parley.assistant.provider;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.parley.assistant.AssistantConfig;
+import io.vertx.core.http.HttpMethod;
+import jakarta.inject.Singleton;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * Any OpenAI-compatible chat-completions API: {@code POST <base>/chat/completions} with {@code stream: true} and
+ * {@code stream_options.include_usage} (SSE {@code data:} chunks with {@code delta.content} and
+ * {@code delta.tool_calls}, ending with {@code data: [DONE]}), and {@code GET <base>/models}.
+ */
+@Singleton
+public class OpenAiProvider implements Provider {
+    private final StreamingHttp http;
+    private final AssistantConfig config;
+    private final ObjectMapper json = new ObjectMapper();
+
+    OpenAiProvider(StreamingHttp http, AssistantConfig config) {
+        this.http = http;
+        this.config = config;
+    }
+
+    @Override
+    public String name() {
+        return "openai";
+    }
+
+    private Map<String, String> headers() {
+        Map<String, String> h = new HashMap<>();
+        h.put("Content-Type", "application/json");
+        h.put("Accept", "text/event-stream");
+        config.openai().apiKey().filter(k -> !k.isBlank()).ifPresent(k -> h.put("Authorization", "Bearer " + k));
+        return h;
+    }
+
+    @Override
+    public LlmReply stream(LlmRequest request, Consumer<String> onText, Cancellation cancellation) {
+        try (StreamingHttp.Response response = http.send(HttpMethod.POST, Urls.trim(config.openai().baseUrl()) + "/chat/completions",
+                headers(), body(request).toString(), config.timeout(), cancellation)) {
+            if (response.status() != 200) {
+                throw error(response.status(), response.body(), response);
+            }
+            return read(response, onText);
+        }
+    }
+
+    private ObjectNode body(LlmRequest request) {
+        ObjectNode body = json.createObjectNode();
+        body.put("model", request.model());
+        body.put("stream", true);
+        body.putObject("stream_options").put("include_usage", true);
+        body.put("max_tokens", request.maxTokens());
+        ArrayNode messages = body.putArray("messages");
+        if (request.system() != null) {
+            messages.addObject().put("role", "system").put("content", request.system());
+        }
+        for (LlmMessage m : request.messages()) {
+            switch (m) {
+                case LlmMessage.User u -> messages.addObject().put("role", "user").put("content", u.text());
+                case LlmMessage.Assistant a -> {
+                    ObjectNode node = messages.addObject().put("role", "assistant");
+                    if (a.text() == null || a.text().isEmpty()) {
+                        node.putNull("content");
+                    } else {
+                        node.put("content", a.text());
+                    }
+                    if (!a.toolCalls().isEmpty()) {
+                        ArrayNode calls = node.putArray("tool_calls");
+                        for (LlmMessage.ToolCall c : a.toolCalls()) {
+                            calls.addObject().put("id", c.id()).put("type", "function").putObject("function")
+                                    .put("name", c.name()).put("arguments", c.arguments());
+                        }
+                    }
+                }
+                case LlmMessage.ToolResult r -> messages.addObject().put("role", "tool").put("tool_call_id", r.callId()).put("content", r.content());
+            }
+        }
+        if (!request.tools().isEmpty()) {
+            ArrayNode tools = body.putArray("tools");
+            for (LlmMessage.ToolSpec t : request.tools()) {
+                tools.addObject().put("type", "function").putObject("function").put("name", t.name())
+                        .put("description", t.description()).set("parameters", HttpErrors.parse(t.parametersJson()));
+            }
+        }
+        return body;
+    }
+
+    private LlmReply read(StreamingHttp.Response response, Consumer<String> onText) {
+        StringBuilder text = new StringBuilder();
+        Map<Integer, String[]> calls = new TreeMap<>(); // index -> {id, name}
+        Map<Integer, StringBuilder> args = new TreeMap<>();
+        int in = 0;
+        int out = 0;
+        String line;
+        while ((line = response.line()) != null) {
+            if (!line.startsWith("data:")) {
+                continue;
+            }
+            String data = line.substring(5).strip();
+            if (data.equals("[DONE]")) {
+                List<LlmMessage.ToolCall> toolCalls = new ArrayList<>();
+                calls.forEach((i, idName) -> toolCalls.add(new LlmMessage.ToolCall(idName[0] == null ? "call_" + i : idName[0], idName[1],
+                        args.get(i).isEmpty() ? "{}" : args.get(i).toString())));
+                return new LlmReply(text.toString(), toolCalls, in, out);
+            }
+            JsonNode chunk = HttpErrors.parse(data);
+            if (chunk.has("error")) {
+                throw new ProviderException(ProviderException.Kind.SERVER, "openai: " + chunk.path("error").path("message").asText(chunk.path("error").toString()));
+            }
+            if (chunk.hasNonNull("usage")) {
+                in = chunk.path("usage").path("prompt_tokens").asInt(in);
+                out = chunk.path("usage").path("completion_tokens").asInt(out);
+            }
+            for (JsonNode choice : chunk.path("choices")) {
+                JsonNode delta = choice.path("delta");
+                String piece = delta.path("content").asText("");
+                if (!delta.path("content").isNull() && !piece.isEmpty()) {
+                    text.append(piece);
+                    onText.accept(piece);
+                }
+                for (JsonNode call : delta.path("tool_calls")) {
+                    int index = call.path("index").asInt(0);
+                    String[] idName = calls.computeIfAbsent(index, i -> new String[2]);
+                    if (call.hasNonNull("id")) {
+                        idName[0] = call.path("id").asText();
+                    }
+                    if (call.path("function").hasNonNull("name")) {
+                        idName[1] = call.path("function").path("name").asText();
+                    }
+                    args.computeIfAbsent(index, i -> new StringBuilder()).append(call.path("function").path("arguments").asText(""));
+                }
+            }
+        }
+        throw new ProviderException(ProviderException.Kind.SERVER, "openai closed the stream before [DONE]");
+    }
+
+    /** Tells a spend limit ({@code insufficient_quota}) from a rate limit, both HTTP 429. */
+    static ProviderException error(int status, String body, StreamingHttp.Response response) {
+        JsonNode error = HttpErrors.parse(body).path("error");
+        String detail = error.path("message").asText(HttpErrors.abbreviate(body));
+        String code = error.path("code").asText("") + " " + error.path("type").asText("");
+        if (code.contains("insufficient_quota") || (status == 429 && HttpErrors.mentionsSpendLimit(detail))) {
+            return new ProviderException(ProviderException.Kind.SPEND_LIMIT, "openai: " + detail);
+        }
+        return HttpErrors.byStatus("openai", status, detail, HttpErrors.retryAfter(response));
+    }
+
+    @Override
+    public List<String> models() {
+        try (StreamingHttp.Response response = http.send(HttpMethod.GET, Urls.trim(config.openai().baseUrl()) + "/models",
+                headers(), null, config.modelListTimeout(), new Cancellation())) {
+            String body = response.body();
+            if (response.status() != 200) {
+                throw error(response.status(), body, response);
+            }
+            List<String> ids = new ArrayList<>();
+            HttpErrors.parse(body).path("data").forEach(m -> ids.add(m.path("id").asText()));
+            return ids;
+        }
+    }
+}

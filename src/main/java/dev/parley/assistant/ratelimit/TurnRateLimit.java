@@ -1,0 +1,27 @@
+package dev.parley.assistant.ratelimit;
+
+import dev.parley.assistant.AssistantConfig;
+import dev.parley.assistant.AssistantMetrics;
+import dev.parley.assistant.SharedRedis;
+import jakarta.inject.Singleton;
+import java.time.Duration;
+
+/** {@code LLM_RATE_LIMIT} assistant turns per user per minute, shared by every node through Redis. */
+@Singleton
+public class TurnRateLimit {
+    private final GcraRateLimiter limiter;
+    private final AssistantMetrics metrics;
+
+    TurnRateLimit(SharedRedis redis, AssistantConfig config, AssistantMetrics metrics) {
+        this.metrics = metrics;
+        this.limiter = new GcraRateLimiter(redis.call(), redis.gate(), "parley:llm:rate:", config.rateLimit(), Duration.ofMinutes(1));
+    }
+
+    public GcraRateLimiter.Decision acquire(String user) {
+        GcraRateLimiter.Decision d = limiter.acquire(user);
+        if (!d.allowed()) {
+            metrics.rateLimited();
+        }
+        return d;
+    }
+}

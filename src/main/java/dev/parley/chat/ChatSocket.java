@@ -1,0 +1,142 @@
+package dev.parley.chat;
+
+import dev.parley.auth.Caller;
+import dev.parley.config.ParleyConfig;
+import dev.parley.protocol.ClientEvent;
+import dev.parley.protocol.ClientEvents;
+import dev.parley.protocol.ErrorCode;
+import dev.parley.protocol.ProtocolException;
+import dev.parley.protocol.ServerEvent;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.websockets.next.OnBinaryMessage;
+import io.quarkus.websockets.next.CloseReason;
+import io.quarkus.websockets.next.OnClose;
+import io.quarkus.websockets.next.OnError;
+import io.quarkus.websockets.next.OnOpen;
+import io.quarkus.websockets.next.OnPongMessage;
+import io.quarkus.websockets.next.OnTextMessage;
+import io.quarkus.websockets.next.WebSocket;
+import io.quarkus.websockets.next.WebSocketConnection;
+import io.smallrye.common.annotation.NonBlocking;
+import io.vertx.core.buffer.Buffer;
+import org.jboss.logging.Logger;
+
+/**
+ * The {@code /ws} endpoint: decodes frames and hands them to {@link ChatService}. The callbacks run on the event
+ * loop and only queue work to the connection's mailbox ({@link ChatSession#submit}), which handles one frame at a
+ * time, in order, on a virtual thread: the event loop never blocks and a connection may pipeline its frames.
+ */
+@WebSocket(path = "/ws")
+public class ChatSocket {
+    private static final Logger LOG = Logger.getLogger(ChatSocket.class);
+
+    private final ChatService chat;
+    private final Sessions sessions;
+    private final Outbox outbox;
+    private final ParleyConfig config;
+
+    private final SecurityIdentity identity;
+
+    ChatSocket(ChatService chat, Sessions sessions, Outbox outbox, ParleyConfig config, SecurityIdentity identity) {
+        this.identity = identity;
+        this.chat = chat;
+        this.sessions = sessions;
+        this.outbox = outbox;
+        this.config = config;
+    }
+
+    @OnOpen
+    @NonBlocking
+    void open(WebSocketConnection connection) {
+        sessions.opened(connection, Caller.of(identity), identity);
+    }
+
+    /** On the event loop: checks the size and queues the frame to the connection's serial mailbox. */
+    @OnTextMessage
+    @NonBlocking
+    void text(WebSocketConnection connection, Buffer frame) {
+        ChatSession session = sessions.get(connection);
+        if (session == null) {
+            return;
+        }
+        session.heard();
+        if (frame.length() > config.ws().maxFrameBytes()) {
+            session.submit(() -> refuse(session, new ProtocolException(ErrorCode.TOO_LARGE,
+                    "frame is larger than " + config.ws().maxFrameBytes() + " bytes"), null));
+            return;
+        }
+        byte[] bytes = frame.getBytes();
+        session.submit(() -> handle(session, bytes));
+    }
+
+    /** On the connection's virtual thread, in arrival order. */
+    private void handle(ChatSession session, byte[] frame) {
+        if (session.ended()) {
+            return;
+        }
+        ClientEvent event;
+        try {
+            event = ClientEvents.decode(frame);
+        } catch (ClientEvents.DecodeException e) {
+            refuse(session, e, e.ref());
+            return;
+        }
+        try {
+            chat.handle(session, event);
+        } catch (ProtocolException e) {
+            session.send(outbox.encode(ServerEvent.Error.of(e, ref(event))));
+        } catch (RuntimeException e) {
+            LOG.error("handling " + event.type() + " failed", e);
+            session.send(outbox.encode(new ServerEvent.Error(ErrorCode.INTERNAL, "internal error", ref(event), null)));
+        }
+    }
+
+    @OnBinaryMessage
+    @NonBlocking
+    void binary(WebSocketConnection connection, Buffer frame) {
+        ChatSession session = sessions.get(connection);
+        if (session != null) {
+            session.heard();
+            session.submit(() -> refuse(session,
+                    new ProtocolException(ErrorCode.BAD_REQUEST, "binary frames are not supported; send JSON text"), null));
+        }
+    }
+
+    @OnPongMessage
+    @NonBlocking
+    void pong(WebSocketConnection connection, Buffer data) {
+        ChatSession session = sessions.get(connection);
+        if (session != null) {
+            session.heard();
+        }
+    }
+
+    /** The transport refused a frame past its maximum message size: close with 1009 as RFC 6455 asks. */
+    @OnError
+    void transportError(WebSocketConnection connection, IllegalStateException failure) {
+        if (failure.getMessage() != null && failure.getMessage().contains("max message size")) {
+            connection.close(new CloseReason(1009, "frame too large")).subscribe().with(ok -> { }, e -> { });
+        } else {
+            LOG.warn("websocket failure on " + connection.id(), failure);
+        }
+    }
+
+    @OnClose
+    @NonBlocking
+    void close(WebSocketConnection connection) {
+        sessions.closed(connection);
+    }
+
+    /** An invalid frame: answered with an error; a connection that keeps sending them is closed with 1008. */
+    private void refuse(ChatSession session, ProtocolException e, String ref) {
+        session.send(outbox.encode(ServerEvent.Error.of(e, ref)));
+        if (session.invalidFrame(config.ws().invalidFrameBurst(), config.ws().invalidFrameWindow().toNanos())) {
+            session.close(1008, "too many invalid frames");
+        }
+    }
+
+    private static String ref(ClientEvent event) {
+        return event instanceof ClientEvent.SendMessage send ? send.clientId() : event.type();
+    }
+
+}

@@ -1,0 +1,130 @@
+package dev.parley.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** Parley's typed settings. Each one is fed by the environment variable named in its javadoc (SPEC §4). */
+@ConfigMapping(prefix = "parley")
+public interface ParleyConfig {
+
+    /** Folder for the embedded database and the generated signing key ({@code PARLEY_DATA_DIR}, default {@code ./data}). */
+    @WithDefault("./data")
+    String dataDir();
+
+    /** Extra browser origins allowed to open the WebSocket ({@code CORS_ORIGINS}, comma separated). */
+    Optional<List<String>> corsOrigins();
+
+    /** Identity settings. */
+    Auth auth();
+
+    /** WebSocket transport settings. */
+    Ws ws();
+
+    /** Message limits. */
+    Message message();
+
+    /** History and resume settings. */
+    History history();
+
+    /** The group-commit message writer. */
+    Writer writer();
+
+    interface Auth {
+        /** JWT signing key ({@code SECRET_KEY}); when empty one is generated at first start and kept in the data dir. */
+        Optional<String> secretKey();
+
+        /** Lifetime of an issued token ({@code TOKEN_TTL}, default 12h). */
+        @WithDefault("12h")
+        Duration tokenTtl();
+
+        /** JWT issuer, checked on every token ({@code JWT_ISSUER}, default {@code parley}). */
+        @WithDefault("parley")
+        String issuer();
+
+        /** Usernames that get the {@code admin} role ({@code ADMIN_USERS}, comma separated). */
+        Optional<List<String>> admins();
+
+        /** Lifetime of a single-use WebSocket ticket. */
+        @WithDefault("30s")
+        Duration ticketTtl();
+
+        /** Failed logins allowed per username within {@link #loginWindow()}. */
+        @WithDefault("5")
+        int loginMaxFailures();
+
+        /** Failed logins allowed from one client address (any usernames) within {@link #loginWindow()}. */
+        @WithDefault("30")
+        int loginMaxFailuresPerAddress();
+
+        /** Window over which failed logins are counted. */
+        @WithDefault("5m")
+        Duration loginWindow();
+    }
+
+    interface Ws {
+        /** Largest frame handled; larger ones get {@code too_large} ({@code WS_MAX_FRAME_BYTES}, default 65536). */
+        @WithDefault("65536")
+        int maxFrameBytes();
+
+        /** Interval between server pings on each connection. */
+        @WithDefault("10s")
+        Duration pingInterval();
+
+        /** A connection not heard from (frame or pong) for this long is closed and shown offline. */
+        @WithDefault("25s")
+        Duration heartbeatTimeout();
+
+        /** Invalid frames tolerated within {@link #invalidFrameWindow()} before the connection is closed with 1008. */
+        @WithDefault("20")
+        int invalidFrameBurst();
+
+        /** Window over which invalid frames are counted. */
+        @WithDefault("10s")
+        Duration invalidFrameWindow();
+
+        /** Time after which a user's typing indicator expires without a refresh. */
+        @WithDefault("6s")
+        Duration typingTimeout();
+    }
+
+    interface Message {
+        /** Longest message text in characters ({@code MESSAGE_MAX_CHARS}, default 4000). */
+        @WithDefault("4000")
+        int maxChars();
+
+        /** Longest clientId in characters. */
+        @WithDefault("64")
+        int maxClientIdChars();
+    }
+
+    interface History {
+        /** Most messages a resume returns before it answers {@code recovered: false} ({@code RESUME_MAX_MESSAGES}, default 500). */
+        @WithDefault("500")
+        int resumeMaxMessages();
+
+        /** Messages returned by a join without {@code since}. */
+        @WithDefault("50")
+        int joinPage();
+
+        /** Largest REST history page. */
+        @WithDefault("200")
+        int maxPage();
+    }
+
+    interface Writer {
+        /** Independent group-commit writers; a room always maps to the same one, so rooms on different writers commit in parallel. */
+        @WithDefault("4")
+        int shards();
+
+        /** Most messages committed in one transaction. */
+        @WithDefault("256")
+        int maxBatch();
+
+        /** Pending messages per writer before new sends are refused with {@code busy}. */
+        @WithDefault("20000")
+        int queueCapacity();
+    }
+}

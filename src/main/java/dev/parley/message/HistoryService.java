@@ -1,0 +1,111 @@
+package dev.parley.message;
+
+import dev.parley.config.ParleyConfig;
+import dev.parley.protocol.ErrorCode;
+import dev.parley.protocol.MessageView;
+import dev.parley.protocol.ProtocolException;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.inject.Singleton;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/** Reads a room's history: pages for REST, and the snapshot a join or resume is served from. */
+@Singleton
+public class HistoryService {
+    private final ParleyConfig config;
+
+    HistoryService(ParleyConfig config) {
+        this.config = config;
+    }
+
+    /** A page of history, ascending by seq; {@code hasMore} tells whether more lie further in the paging direction. */
+    public record Page(List<MessageView> messages, boolean hasMore) {
+    }
+
+    /** What a join sends: the messages, the room's last seq when they were read, and whether the resume was whole. */
+    public record Snapshot(List<MessageView> messages, long lastSeq, boolean recovered) {
+    }
+
+    /**
+     * The join snapshot. {@code lastSeq} is read first and every message up to it is committed (seq is bumped in
+     * the insert transaction), so live messages above it are exactly those the caller must still receive.
+     */
+    public Snapshot snapshot(long roomId, String room, Long since) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            Long last = Message.getEntityManager()
+                    .createQuery("select r.lastSeq from Room r where r.id = :id", Long.class)
+                    .setParameter("id", roomId).getResultList().stream().findFirst().orElse(null);
+            if (last == null) {
+                throw new ProtocolException(ErrorCode.NOT_FOUND, "no such room: " + room);
+            }
+            int max = config.history().resumeMaxMessages();
+            if (since == null) {
+                return new Snapshot(newest(roomId, room, last, config.history().joinPage()), last, false);
+            }
+            if (since >= last) {
+                return new Snapshot(List.of(), last, true);
+            }
+            if (last - since <= max) {
+                return new Snapshot(range(roomId, room, since, last, max), last, true);
+            }
+            return new Snapshot(newest(roomId, room, last, max), last, false);
+        });
+    }
+
+    /** SPEC §3 paging: newest {@code limit}, or just below {@code before}, or just above {@code after}. */
+    public Page page(long roomId, String room, Long before, Long after, Long limit) {
+        int max = config.history().maxPage();
+        long requested = limit == null ? 50 : limit;
+        if (requested < 1 || requested > max) {
+            throw new ProtocolException(ErrorCode.BAD_REQUEST, "limit must be between 1 and " + max);
+        }
+        int size = (int) requested;
+        if (before != null && after != null) {
+            throw new ProtocolException(ErrorCode.BAD_REQUEST, "give before or after, not both");
+        }
+        if ((before != null && before < 0) || (after != null && after < 0)) {
+            throw new ProtocolException(ErrorCode.BAD_REQUEST, "before and after must be non-negative");
+        }
+        return QuarkusTransaction.joiningExisting().call(() -> {
+            if (after != null) {
+                List<MessageView> found = query(roomId, room, "m.seq > :a order by m.seq asc", after, size + 1);
+                boolean more = found.size() > size;
+                return new Page(more ? found.subList(0, size) : found, more);
+            }
+            long upper = before == null ? Long.MAX_VALUE : before;
+            List<MessageView> found = query(roomId, room, "m.seq < :a order by m.seq desc", upper, size + 1);
+            boolean more = found.size() > size;
+            List<MessageView> page = new ArrayList<>(more ? found.subList(0, size) : found);
+            Collections.reverse(page);
+            return new Page(page, more);
+        });
+    }
+
+    /** Every message of a room in seq order, for export. */
+    public List<Message> all(long roomId) {
+        return QuarkusTransaction.joiningExisting().call(() ->
+                Message.<Message>list("roomId = ?1 order by seq", roomId));
+    }
+
+    private List<MessageView> newest(long roomId, String room, long last, int count) {
+        List<MessageView> found = query(roomId, room, "m.seq <= :a order by m.seq desc", last, count);
+        List<MessageView> asc = new ArrayList<>(found);
+        Collections.reverse(asc);
+        return asc;
+    }
+
+    private List<MessageView> range(long roomId, String room, long since, long last, int max) {
+        return Message.getEntityManager()
+                .createQuery("select m from Message m where m.roomId = :r and m.seq > :s and m.seq <= :l order by m.seq asc", Message.class)
+                .setParameter("r", roomId).setParameter("s", since).setParameter("l", last)
+                .setMaxResults(max).getResultList().stream().map(m -> Messages.view(m, room)).toList();
+    }
+
+    private List<MessageView> query(long roomId, String room, String where, long bound, int limit) {
+        return Message.getEntityManager()
+                .createQuery("select m from Message m where m.roomId = :r and " + where, Message.class)
+                .setParameter("r", roomId).setParameter("a", bound)
+                .setMaxResults(limit).getResultList().stream().map(m -> Messages.view(m, room)).toList();
+    }
+}

@@ -1,0 +1,266 @@
+package dev.parley.message;
+
+import dev.parley.config.ParleyConfig;
+import dev.parley.protocol.ErrorCode;
+import dev.parley.protocol.ProtocolException;
+import dev.parley.protocol.Timestamps;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+import jakarta.persistence.EntityManager;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * The one way messages are stored. Sends are queued to one of {@code shards} writers chosen by room, so a room's
+ * messages are always written by the same writer (their seqs are taken in order without contention) while rooms
+ * on different writers commit in parallel. Each writer drains what is queued and commits it in one transaction
+ * (group commit). Only after the commit does the shard's delivery thread hand the messages to the fan-out, in seq
+ * order, and then complete the sends (the ack), while the writer already commits the next batch.
+ */
+@Singleton
+public class MessageWriter {
+    private static final Logger LOG = Logger.getLogger(MessageWriter.class);
+
+    private final ParleyConfig config;
+    private final MessageFanout fanout;
+    private final Counter stored;
+    private final Timer commitTimer;
+    private Shard[] shards;
+
+    MessageWriter(ParleyConfig config, MessageFanout fanout, MeterRegistry registry) {
+        this.config = config;
+        this.fanout = fanout;
+        this.stored = Counter.builder("parley.messages.stored").description("Messages committed").register(registry);
+        this.commitTimer = Timer.builder("parley.messages.commit").description("Group-commit transaction time")
+                .publishPercentileHistogram().register(registry);
+    }
+
+    void start(@Observes StartupEvent event) {
+        int n = Math.max(1, config.writer().shards());
+        shards = new Shard[n];
+        for (int i = 0; i < n; i++) {
+            shards[i] = new Shard(i, config.writer().queueCapacity());
+            Thread.ofPlatform().daemon().name("parley-writer-" + i).start(shards[i]);
+            Thread.ofPlatform().daemon().name("parley-deliver-" + i).start(shards[i]::deliver);
+        }
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        if (shards != null) {
+            for (Shard shard : shards) {
+                shard.stop();
+            }
+        }
+    }
+
+    /** Queues a message; the future completes after its commit. Refuses with {@code busy} when the writer is full. */
+    public CompletableFuture<Stored> submit(Draft draft) {
+        Pending pending = new Pending(draft, new CompletableFuture<>(), System.nanoTime());
+        Shard shard = shards[Math.floorMod(Long.hashCode(draft.roomId()), shards.length)];
+        if (!shard.queue.offer(pending)) {
+            throw new ProtocolException(ErrorCode.BUSY, "the server is busy, try again shortly", 1000L);
+        }
+        return pending.result;
+    }
+
+    private record Pending(Draft draft, CompletableFuture<Stored> result, long receivedNanos) {
+    }
+
+    private record Outcome(Pending pending, Stored stored, boolean fresh) {
+    }
+
+    private final class Shard implements Runnable {
+        final BlockingQueue<Pending> queue;
+        final BlockingQueue<List<Outcome>> deliveries = new LinkedBlockingQueue<>();
+        final int index;
+        volatile boolean running = true;
+
+        Shard(int index, int capacity) {
+            this.index = index;
+            this.queue = new ArrayBlockingQueue<>(capacity);
+        }
+
+        void stop() {
+            running = false;
+        }
+
+        @Override
+        public void run() {
+            int max = Math.max(1, config.writer().maxBatch());
+            List<Pending> batch = new ArrayList<>(max);
+            while (running || !queue.isEmpty()) {
+                try {
+                    Pending first = queue.poll(200, TimeUnit.MILLISECONDS);
+                    if (first == null) {
+                        continue;
+                    }
+                    batch.add(first);
+                    queue.drainTo(batch, max - 1);
+                    write(batch);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                } catch (RuntimeException e) {
+                    LOG.error("message writer " + index + " failed", e);
+                } finally {
+                    batch.clear();
+                }
+            }
+        }
+
+        private void write(List<Pending> batch) {
+            List<Outcome> outcomes;
+            long start = System.nanoTime();
+            try {
+                outcomes = QuarkusTransaction.requiringNew().call(() -> commit(batch));
+            } catch (RuntimeException batchFailure) {
+                // One bad item (a room deleted meanwhile, a clash with another node) must not sink the others:
+                // store them one by one.
+                outcomes = new ArrayList<>(batch.size());
+                for (Pending p : batch) {
+                    try {
+                        outcomes.addAll(QuarkusTransaction.requiringNew().call(() -> commit(List.of(p))));
+                    } catch (RuntimeException e) {
+                        p.result().completeExceptionally(e instanceof ProtocolException ? e
+                                : new ProtocolException(ErrorCode.INTERNAL, "the message could not be stored; send it again"));
+                        if (!(e instanceof ProtocolException)) {
+                            LOG.warn("storing a message failed", e);
+                        }
+                    }
+                }
+            }
+            commitTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            if (!outcomes.isEmpty()) {
+                deliveries.add(outcomes);
+            }
+        }
+
+        /**
+         * Runs on the shard's delivery thread: hands committed messages to the fan-out in commit order, then
+         * completes their sends (the ack). The writer meanwhile commits the next batch.
+         */
+        private void deliver() {
+            while (running || !deliveries.isEmpty()) {
+                try {
+                    List<Outcome> outcomes = deliveries.poll(200, TimeUnit.MILLISECONDS);
+                    if (outcomes == null) {
+                        continue;
+                    }
+                    for (Outcome o : outcomes) {
+                        if (o.fresh()) {
+                            stored.increment();
+                            fanout.committed(o.stored().message(), o.pending().receivedNanos());
+                        }
+                        o.pending().result().complete(o.stored());
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                } catch (RuntimeException e) {
+                    LOG.error("message delivery " + index + " failed", e);
+                }
+            }
+        }
+    }
+
+    /** Stores a batch in the caller's transaction; returns the outcomes in seq order per room. */
+    private List<Outcome> commit(List<Pending> batch) {
+        EntityManager em = Message.getEntityManager();
+        Instant now = Timestamps.now();
+        Map<Long, List<Pending>> byRoom = new LinkedHashMap<>();
+        for (Pending p : batch) {
+            byRoom.computeIfAbsent(p.draft().roomId(), k -> new ArrayList<>()).add(p);
+        }
+        List<Outcome> outcomes = new ArrayList<>(batch.size());
+        for (Map.Entry<Long, List<Pending>> entry : byRoom.entrySet()) {
+            long roomId = entry.getKey();
+            List<Pending> items = entry.getValue();
+            String room = items.get(0).draft().room();
+
+            // idempotency: earlier stores of the same (sender, clientId), and repeats inside this batch
+            Map<String, Message> seen = new HashMap<>();
+            List<String> clientIds = items.stream().map(p -> p.draft().clientId()).filter(id -> id != null).distinct().toList();
+            if (!clientIds.isEmpty()) {
+                em.createQuery("select m from Message m where m.roomId = :r and m.clientId in :ids", Message.class)
+                        .setParameter("r", roomId).setParameter("ids", clientIds).getResultList()
+                        .forEach(m -> seen.put(m.sender + '\u0000' + m.clientId, m));
+            }
+            List<Pending> fresh = new ArrayList<>(items.size());
+            for (Pending p : items) {
+                if (p.draft().clientId() == null || !seen.containsKey(key(p.draft()))) {
+                    fresh.add(p);
+                    if (p.draft().clientId() != null) {
+                        seen.put(key(p.draft()), null);
+                    }
+                }
+            }
+            long seq = 0;
+            if (!fresh.isEmpty()) {
+                int bumped = em.createQuery("update Room r set r.lastSeq = r.lastSeq + :n where r.id = :id")
+                        .setParameter("n", (long) fresh.size()).setParameter("id", roomId).executeUpdate();
+                if (bumped == 0) {
+                    throw new ProtocolException(ErrorCode.NOT_FOUND, "no such room: " + room);
+                }
+                long last = em.createQuery("select r.lastSeq from Room r where r.id = :id", Long.class)
+                        .setParameter("id", roomId).getSingleResult();
+                seq = last - fresh.size();
+            }
+            Map<String, Message> storedNow = new HashMap<>();
+            for (Pending p : items) {
+                Draft d = p.draft();
+                Message earlier = d.clientId() == null ? null : seen.get(key(d));
+                if (earlier != null) {
+                    outcomes.add(new Outcome(p, new Stored(Messages.view(earlier, room), true), false));
+                    continue;
+                }
+                Message sameBatch = d.clientId() == null ? null : storedNow.get(key(d));
+                if (sameBatch != null) {
+                    outcomes.add(new Outcome(p, new Stored(Messages.view(sameBatch, room), true), false));
+                    continue;
+                }
+                Message m = new Message();
+                m.roomId = roomId;
+                m.seq = ++seq;
+                m.clientId = d.clientId();
+                m.sender = d.sender();
+                m.kind = d.kind();
+                m.text = d.text();
+                m.createdAt = now;
+                m.model = d.model();
+                m.turnId = d.turnId();
+                m.cached = d.cached();
+                m.cancelled = d.cancelled();
+                m.inputTokens = d.inputTokens();
+                m.outputTokens = d.outputTokens();
+                m.meta = d.meta();
+                em.persist(m); // the id comes from the pooled sequence at persist time
+                if (d.clientId() != null) {
+                    storedNow.put(key(d), m);
+                }
+                outcomes.add(new Outcome(p, new Stored(Messages.view(m, room), false), true));
+            }
+        }
+        em.flush();
+        return outcomes;
+    }
+
+    private static String key(Draft d) {
+        return d.sender() + '\u0000' + d.clientId();
+    }
+}

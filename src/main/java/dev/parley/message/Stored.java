@@ -1,0 +1,7 @@
+package dev.parley.message;
+
+import dev.parley.protocol.MessageView;
+
+/** The outcome of a send: the stored message, and whether it had been stored before under the same clientId. */
+public record Stored(MessageView message, boolean duplicate) {
+}

@@ -1,0 +1,226 @@
+package dev.parley.room;
+
+import dev.parley.auth.Caller;
+import dev.parley.presence.PresenceTracker;
+import dev.parley.protocol.ErrorCode;
+import dev.parley.protocol.ProtocolException;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.event.Event;
+import jakarta.inject.Singleton;
+import jakarta.persistence.PersistenceException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/** Rooms: creation, visibility, metadata, membership. Private rooms answer as absent to anyone who may not see them. */
+@Singleton
+public class RoomService {
+    private final PresenceTracker presence;
+    private final Event<RoomDeleted> deleted;
+    private final Event<RoomChanged> changed;
+
+    RoomService(PresenceTracker presence, Event<RoomDeleted> deleted, Event<RoomChanged> changed) {
+        this.presence = presence;
+        this.deleted = deleted;
+        this.changed = changed;
+    }
+
+    /** Fired after a room's settings (mode, model, privacy, members…) changed, so caches can forget them. */
+    public record RoomChanged(String name) {
+    }
+
+    /** Fired after a room is deleted, so live subscribers can be told. */
+    public record RoomDeleted(String name) {
+    }
+
+    /** Fields of a create or update; null means "not given". */
+    public record RoomSpec(String name, String description, List<String> tags, Boolean isPrivate, String assistant,
+            String model, List<String> members) {
+    }
+
+    public static boolean canSee(Room room, Caller caller) {
+        return !room.isPrivate || caller.admin() || room.members.contains(caller.username());
+    }
+
+    public static boolean canManage(Room room, Caller caller) {
+        return caller.admin() || room.owner.equals(caller.username());
+    }
+
+    /** The room, or {@code not_found} when it does not exist or the caller may not see it. Call inside a transaction. */
+    public Room visible(String name, Caller caller) {
+        Room room = Room.findByName(RoomNames.requireRoom(name)).orElse(null);
+        if (room == null || !canSee(room, caller)) {
+            throw new ProtocolException(ErrorCode.NOT_FOUND, "no such room: " + name);
+        }
+        return room;
+    }
+
+    /**
+     * Joins a room for the chat path: creates it (public, owned by the caller) when it does not exist, records the
+     * caller as a member of a public room, refuses a private room the caller is not in with {@code not_found}.
+     */
+    public RoomRef joinOrCreate(String name, Caller caller) {
+        RoomNames.requireRoom(name);
+        try {
+            return QuarkusTransaction.requiringNew().call(() -> joinTx(name, caller));
+        } catch (PersistenceException e) {
+            // another connection created the same room at the same moment: it exists now
+            return QuarkusTransaction.requiringNew().call(() -> joinTx(name, caller));
+        }
+    }
+
+    private RoomRef joinTx(String name, Caller caller) {
+        Room room = Room.findByName(name).orElse(null);
+        if (room == null) {
+            room = newRoom(name, caller.username());
+            room.members.add(caller.username());
+            room.persistAndFlush();
+        } else if (!canSee(room, caller)) {
+            throw new ProtocolException(ErrorCode.NOT_FOUND, "no such room: " + name);
+        } else if (!room.isPrivate && !room.members.contains(caller.username())) {
+            room.members.add(caller.username());
+        }
+        return ref(room);
+    }
+
+    public static RoomRef ref(Room room) {
+        return new RoomRef(room.id, room.name, room.isPrivate, room.owner, List.copyOf(room.members));
+    }
+
+    public List<RoomView> list(Caller caller) {
+        return QuarkusTransaction.joiningExisting().call(() -> {
+            List<Room> rooms = caller.admin() ? Room.listAll()
+                    : Room.find("select distinct r from Room r left join r.members m where r.isPrivate = false or m = ?1 order by r.name",
+                            caller.username()).list();
+            List<RoomView> views = new ArrayList<>(rooms.size());
+            for (Room room : rooms) {
+                views.add(view(room, caller));
+            }
+            views.sort(java.util.Comparator.comparing(RoomView::name));
+            return views;
+        });
+    }
+
+    public RoomView get(String name, Caller caller) {
+        return QuarkusTransaction.joiningExisting().call(() -> view(visible(name, caller), caller));
+    }
+
+    public RoomView create(RoomSpec spec, Caller caller) {
+        String name = RoomNames.requireRoom(spec.name());
+        try {
+            return QuarkusTransaction.requiringNew().call(() -> {
+                if (Room.findByName(name).isPresent()) {
+                    throw new ProtocolException(ErrorCode.CONFLICT, "room already exists: " + name);
+                }
+                Room room = newRoom(name, caller.username());
+                apply(room, spec);
+                room.members.add(caller.username());
+                room.persistAndFlush();
+                return view(room, caller);
+            });
+        } catch (PersistenceException e) {
+            throw new ProtocolException(ErrorCode.CONFLICT, "room already exists: " + name);
+        }
+    }
+
+    public RoomView update(String name, RoomSpec spec, Caller caller) {
+        RoomView updated = QuarkusTransaction.requiringNew().call(() -> {
+            Room room = visible(name, caller);
+            if (!canManage(room, caller)) {
+                throw new ProtocolException(ErrorCode.FORBIDDEN, "only the room's owner or an admin may change it");
+            }
+            apply(room, spec);
+            room.members.add(room.owner);
+            return view(room, caller);
+        });
+        changed.fire(new RoomChanged(name));
+        return updated;
+    }
+
+    public void delete(String name, Caller caller) {
+        QuarkusTransaction.requiringNew().run(() -> {
+            Room room = visible(name, caller);
+            if (!canManage(room, caller)) {
+                throw new ProtocolException(ErrorCode.FORBIDDEN, "only the room's owner or an admin may delete it");
+            }
+            room.delete();
+        });
+        deleted.fire(new RoomDeleted(name));
+        changed.fire(new RoomChanged(name));
+    }
+
+    /** Sets the room's model (the {@code /model} command). */
+    public void setModel(long roomId, String room, String model) {
+        QuarkusTransaction.requiringNew().run(() -> Room.update("model = ?1 where id = ?2", model, roomId));
+        changed.fire(new RoomChanged(room));
+    }
+
+    RoomView view(Room room, Caller caller) {
+        boolean insider = caller.admin() || room.members.contains(caller.username());
+        return new RoomView(room.name, room.description, room.tagList(), room.isPrivate, room.assistantMode,
+                room.model, room.owner, room.lastSeq, presence.onlineCount(room.name),
+                insider ? List.copyOf(room.members) : null);
+    }
+
+    private static Room newRoom(String name, String owner) {
+        Room room = new Room();
+        room.name = name;
+        room.owner = owner;
+        room.isPrivate = false;
+        room.assistantMode = AssistantMode.MENTION.wire();
+        room.createdAt = Instant.now();
+        return room;
+    }
+
+    private static void apply(Room room, RoomSpec spec) {
+        if (spec.description() != null) {
+            requireLength("description", spec.description(), 2000);
+            room.description = spec.description();
+        }
+        if (spec.tags() != null) {
+            Set<String> tags = new LinkedHashSet<>();
+            for (String tag : spec.tags()) {
+                if (tag == null || tag.isBlank() || tag.contains(",") || tag.length() > 64) {
+                    throw new ProtocolException(ErrorCode.BAD_REQUEST, "tags must be non-empty, at most 64 characters, without commas");
+                }
+                tags.add(tag.trim());
+            }
+            room.tags = String.join(",", tags);
+            requireLength("tags", room.tags, 2000);
+        }
+        if (spec.isPrivate() != null) {
+            room.isPrivate = spec.isPrivate();
+        }
+        if (spec.assistant() != null) {
+            try {
+                room.assistantMode = AssistantMode.parse(spec.assistant()).wire();
+            } catch (IllegalArgumentException e) {
+                throw new ProtocolException(ErrorCode.BAD_REQUEST, e.getMessage());
+            }
+        }
+        if (spec.model() != null) {
+            requireLength("model", spec.model(), 200);
+            room.model = spec.model().isBlank() ? null : spec.model();
+        }
+        if (spec.members() != null) {
+            Collection<String> members = spec.members().stream().filter(Objects::nonNull).toList();
+            for (String m : members) {
+                if (!RoomNames.isUsername(m)) {
+                    throw new ProtocolException(ErrorCode.BAD_REQUEST, "invalid member username: " + m);
+                }
+            }
+            room.members.clear();
+            room.members.addAll(members);
+        }
+    }
+
+    private static void requireLength(String field, String value, int max) {
+        if (value.length() > max) {
+            throw new ProtocolException(ErrorCode.BAD_REQUEST, field + " is longer than " + max + " characters");
+        }
+    }
+}

@@ -1,0 +1,10 @@
+package dev.parley.room;
+
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import java.util.List;
+
+/** A room as REST shows it (SPEC §3). {@code members} is shown to members and admins only. */
+@RegisterForReflection
+public record RoomView(String name, String description, List<String> tags, @com.fasterxml.jackson.annotation.JsonProperty("private") boolean isPrivate,
+        String assistant, String model, String owner, long lastSeq, int online, List<String> members) {
+}

@@ -1,0 +1,47 @@
+package dev.parley.assistant;
+
+import static dev.parley.support.Api.register;
+import static dev.parley.support.Api.unique;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.parley.assistant.standin.StandIns;
+import dev.parley.support.WsClient;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Test;
+
+/** SPEC: {@code LLM_RATE_LIMIT} turns per user per minute (10 here); over it, {@code rate_limited} and the message still delivered. */
+@QuarkusTest
+@QuarkusTestResource(StandIns.class)
+class RateLimitTest extends AssistantTestSupport {
+
+    @Test
+    void overTheLimitTheUserGetsRateLimitedAndTheMessageIsStillDelivered() {
+        String room = unique("r");
+        try (WsClient alice = WsClient.bearer(base, register(unique("alice")));
+                WsClient bob = WsClient.bearer(base, register(unique("bob")))) {
+            alice.join(room);
+            bob.join(room);
+            for (int i = 1; i <= 10; i++) {
+                alice.say(room, "q" + i, "@assistant question " + i);
+            }
+            JsonNode ack = alice.say(room, "q11", "@assistant question 11");
+            JsonNode error = alice.await("error");
+            assertThat(error.path("code").asText()).isEqualTo("rate_limited");
+            assertThat(error.path("ref").asText()).isEqualTo("q11");
+            assertThat(error.path("retryAfterMs").asLong()).isBetween(1L, 60_000L);
+            assertThat(bob.await("message", m -> m.path("text").asText().equals("@assistant question 11")).path("seq").asLong())
+                    .isEqualTo(ack.path("seq").asLong());
+            for (int i = 0; i < 10; i++) {
+                reply(bob);
+            }
+            bob.sync();
+            assertThat(bob.received("assistant_start")).hasSize(10);
+            // bob has his own allowance
+            bob.say(room, "b1", "@assistant and me?");
+            reply(bob);
+            assertThat(bob.received("error")).isEmpty();
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package dev.parley.durability;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.parley.support.WsClient;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+/**
+ * SPEC §2 "Durable ack": the packaged server is killed with SIGKILL while messages stream in; after a restart
+ * every message that was acked is in history, seqs are contiguous, nothing is doubled, and re-sending the unacked
+ * ones with their clientIds fills the rest without duplicates.
+ */
+class KillRecoveryIT {
+    private static final int ROOMS = 4;
+    private static final int PER_ROOM = 1500;
+
+    @Test
+    void everyAckedMessageSurvivesAKillMinus9() throws Exception {
+        Path data = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "kill-test-");
+        String user = "killer" + System.nanoTime() % 100000;
+        Map<String, JsonNode> acked = new HashMap<>();
+        List<String> rooms = new ArrayList<>();
+        for (int r = 0; r < ROOMS; r++) {
+            rooms.add("durable-" + r);
+        }
+        String token;
+        try (ServerProcess server = new ServerProcess(data, Map.of()).start()) {
+            token = given().baseUri(server.base().toString()).contentType(ContentType.JSON)
+                    .body(Map.of("username", user, "password", "correct horse")).post("/api/auth/register")
+                    .then().statusCode(201).extract().path("token");
+            WsClient client = WsClient.bearer(server.base(), token);
+            for (String room : rooms) {
+                client.join(room);
+            }
+            CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> {
+                try {
+                    for (int i = 0; i < PER_ROOM; i++) {
+                        for (String room : rooms) {
+                            client.send("type", "send_message", "room", room, "clientId", room + ":" + i, "text", "m" + i);
+                        }
+                    }
+                } catch (RuntimeException e) {
+                    // the server died under us: expected
+                }
+            });
+            // kill while acks are still flowing
+            client.await("ack", a -> a.path("seq").asLong() >= PER_ROOM / 3);
+            server.kill();
+            sending.handle((ok, e) -> null).join();
+            for (JsonNode ack : client.received("ack")) {
+                acked.put(ack.path("clientId").asText(), ack);
+            }
+            client.abort();
+        }
+        assertThat(acked).as("some messages were acked before the kill").isNotEmpty();
+        int total = ROOMS * PER_ROOM;
+        assertThat(acked.size()).as("the kill came before every message was acked").isLessThan(total);
+
+        try (ServerProcess server = new ServerProcess(data, Map.of()).start()) {
+            String base = server.base().toString();
+            Map<String, JsonNode> stored = history(base, token, rooms);
+            for (JsonNode ack : acked.values()) {
+                JsonNode m = stored.get(ack.path("clientId").asText());
+                assertThat(m).as("acked message %s is stored", ack.path("clientId").asText()).isNotNull();
+                assertThat(m.path("id").asLong()).isEqualTo(ack.path("id").asLong());
+                assertThat(m.path("seq").asLong()).isEqualTo(ack.path("seq").asLong());
+            }
+
+            // re-send everything with the original clientIds: the stored ones come back as duplicates
+            try (WsClient client = WsClient.bearer(server.base(), token)) {
+                for (String room : rooms) {
+                    client.join(room);
+                }
+                for (int i = 0; i < PER_ROOM; i++) {
+                    for (String room : rooms) {
+                        client.send("type", "send_message", "room", room, "clientId", room + ":" + i, "text", "m" + i);
+                    }
+                }
+                String lastId = rooms.get(ROOMS - 1) + ":" + (PER_ROOM - 1);
+                client.await("ack", a -> lastId.equals(a.path("clientId").asText()));
+                client.sync();
+                long duplicates = client.received("ack").stream().filter(a -> a.path("duplicate").asBoolean()).count();
+                assertThat(duplicates).as("every message stored before the kill is acked as a duplicate").isGreaterThanOrEqualTo(acked.size());
+            }
+            Map<String, JsonNode> after = history(base, token, rooms);
+            assertThat(after).as("every message exactly once").hasSize(total);
+        }
+    }
+
+    /** Every stored message of the rooms by clientId, asserting contiguous seqs and no clientId twice. */
+    private static Map<String, JsonNode> history(String base, String token, List<String> rooms) throws Exception {
+        Map<String, JsonNode> byClientId = new HashMap<>();
+        for (String room : rooms) {
+            long after = 0;
+            Set<String> seen = new HashSet<>();
+            while (true) {
+                JsonPath page = given().baseUri(base).auth().oauth2(token)
+                        .queryParams(Map.of("after", after, "limit", 200))
+                        .get("/api/rooms/" + room + "/messages").then().statusCode(200).extract().jsonPath();
+                List<Map<String, Object>> messages = page.getList("messages");
+                for (Map<String, Object> raw : messages) {
+                    JsonNode m = WsClient.JSON.valueToTree(raw);
+                    assertThat(m.path("seq").asLong()).as("contiguous seq in %s", room).isEqualTo(after + 1);
+                    after = m.path("seq").asLong();
+                    String clientId = m.path("clientId").asText();
+                    assertThat(seen.add(clientId)).as("%s stored once", clientId).isTrue();
+                    byClientId.put(clientId, m);
+                }
+                if (!page.getBoolean("hasMore")) {
+                    break;
+                }
+            }
+        }
+        return byClientId;
+    }
+}

@@ -1,0 +1,106 @@
+package dev.parley.durability;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** The packaged server ({@code target/quarkus-app/quarkus-run.jar}) run as a separate process, for tests that kill it. */
+public final class ServerProcess implements AutoCloseable {
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private final Map<String, String> env;
+    private final Path log;
+    private final int port;
+    private final Path workDir;
+    private Process process;
+
+    public ServerProcess(Path dataDir, Map<String, String> extraEnv) throws IOException {
+        this.port = freePort();
+        this.log = dataDir.resolve("server.log");
+        // DATABASE_URL, SECRET_KEY and the data dir are left unset on purpose: the defaults are under test
+        this.env = new java.util.HashMap<>(extraEnv);
+        env.put("PORT", Integer.toString(port));
+        this.workDir = dataDir;
+    }
+
+    public URI base() {
+        return URI.create("http://127.0.0.1:" + port + "/");
+    }
+
+    public ServerProcess start() throws IOException {
+        Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar").toAbsolutePath();
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException("package the server first: " + jar.toAbsolutePath() + " is missing");
+        }
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> command = new ArrayList<>(List.of(java, "-jar", jar.toString()));
+        // run from its own folder with the default settings: embedded H2 and the signing key in ./data
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().putAll(env);
+        process = builder.start();
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(this::ready);
+        return this;
+    }
+
+    private boolean ready() {
+        if (!process.isAlive()) {
+            throw new IllegalStateException("server exited with " + process.exitValue() + "; see " + log);
+        }
+        try {
+            HttpResponse<Void> r = HTTP.send(HttpRequest.newBuilder(base().resolve("/q/health/ready")).build(),
+                    HttpResponse.BodyHandlers.discarding());
+            return r.statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Resident set size of the server process, from /proc. */
+    public long rssKb() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("\\D", ""));
+            }
+        }
+        return -1;
+    }
+
+    /** Kills the server and starts it again on the same port with the same data. */
+    public ServerProcess restart() throws IOException, InterruptedException {
+        kill();
+        return start();
+    }
+
+    /** SIGKILL: no shutdown hook, no flush. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            kill();
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,144 @@
+package dev.parley.room;
+
+import static dev.parley.support.Api.register;
+import static dev.parley.support.Api.unique;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
+
+import dev.parley.support.WsClient;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** SPEC §3 rooms, and SPEC's private-room rule across REST, join, resume and export. */
+@QuarkusTest
+class RoomResourceTest {
+    @TestHTTPResource("/")
+    URI base;
+
+    private static io.restassured.specification.RequestSpecification as(String token) {
+        return given().auth().oauth2(token).contentType(ContentType.JSON);
+    }
+
+    @Test
+    void aRoomIsCreatedWithItsMetadataAndListed() {
+        String owner = unique("own");
+        String token = register(owner);
+        String room = unique("r");
+        as(token).body(Map.of("name", room, "description", "Planning", "tags", List.of("work", "q4"),
+                "assistant", "always", "model", "ollama/llama3.2"))
+                .post("/api/rooms").then().statusCode(201)
+                .body("name", equalTo(room)).body("description", equalTo("Planning")).body("tags", contains("work", "q4"))
+                .body("private", equalTo(false)).body("assistant", equalTo("always")).body("model", equalTo("ollama/llama3.2"))
+                .body("owner", equalTo(owner)).body("lastSeq", equalTo(0)).body("online", equalTo(0));
+        as(token).get("/api/rooms").then().statusCode(200).body("name", hasItem(room));
+        as(token).get("/api/rooms/" + room).then().statusCode(200).body("description", equalTo("Planning"));
+        as(token).body(Map.of("name", room)).post("/api/rooms").then().statusCode(409).body("code", equalTo("conflict"));
+    }
+
+    @Test
+    void invalidRoomsAreRefusedWith400() {
+        String token = register(unique("u"));
+        as(token).body(Map.of("name", "Not Valid")).post("/api/rooms").then().statusCode(400).body("code", equalTo("bad_request"));
+        as(token).body(Map.of("name", unique("r"), "assistant", "sometimes")).post("/api/rooms").then().statusCode(400);
+        as(token).body(Map.of("name", unique("r"), "members", List.of("x"))).post("/api/rooms").then().statusCode(400);
+        as(token).get("/api/rooms/" + unique("missing")).then().statusCode(404).body("code", equalTo("not_found"));
+    }
+
+    @Test
+    void onlyTheOwnerOrAnAdminMayChangeOrDeleteARoom() {
+        String ownerToken = register(unique("own"));
+        String otherToken = register(unique("oth"));
+        String adminToken = adminToken();
+        String room = unique("r");
+        as(ownerToken).body(Map.of("name", room)).post("/api/rooms").then().statusCode(201);
+        as(otherToken).body(Map.of("description", "hijack")).patch("/api/rooms/" + room).then().statusCode(403)
+                .body("code", equalTo("forbidden"));
+        as(ownerToken).body(Map.of("description", "mine", "tags", List.of("a"), "assistant", "off"))
+                .patch("/api/rooms/" + room).then().statusCode(200)
+                .body("description", equalTo("mine")).body("assistant", equalTo("off"));
+        as(otherToken).delete("/api/rooms/" + room).then().statusCode(403);
+        as(adminToken).delete("/api/rooms/" + room).then().statusCode(204);
+        as(ownerToken).get("/api/rooms/" + room).then().statusCode(404);
+    }
+
+    private static String adminToken() {
+        // the test profile makes "admin_root" an admin (ADMIN_USERS); register it the first time
+        String token = given().contentType(ContentType.JSON).body(Map.of("username", "admin_root", "password", "correct horse"))
+                .post("/api/auth/login").then().extract().path("token");
+        return token != null ? token : register("admin_root");
+    }
+
+    @Test
+    void aPrivateRoomIsInvisibleToNonMembersEverywhere() {
+        String ownerToken = register(unique("own"));
+        String member = unique("mem");
+        String memberToken = register(member);
+        String outsiderToken = register(unique("out"));
+        String room = unique("secret");
+        as(ownerToken).body(Map.of("name", room, "private", true, "members", List.of(member)))
+                .post("/api/rooms").then().statusCode(201).body("private", equalTo(true));
+        try (WsClient owner = WsClient.bearer(base, ownerToken)) {
+            owner.join(room);
+            owner.say(room, "s1", "classified");
+        }
+
+        // REST: list, get, history (both forms), export, post all answer as if it did not exist
+        as(outsiderToken).get("/api/rooms").then().statusCode(200).body("name", not(hasItem(room)));
+        as(outsiderToken).get("/api/rooms/" + room).then().statusCode(404);
+        as(outsiderToken).get("/api/rooms/" + room + "/messages").then().statusCode(404);
+        as(outsiderToken).queryParam("room", room).get("/api/chat/history").then().statusCode(404);
+        as(outsiderToken).get("/api/rooms/" + room + "/export?format=json").then().statusCode(404);
+        as(outsiderToken).body(Map.of("room", room, "text", "let me in")).post("/api/chat/message").then().statusCode(404);
+        as(outsiderToken).body(Map.of("description", "x")).patch("/api/rooms/" + room).then().statusCode(404);
+        as(outsiderToken).body(Map.of("name", room)).post("/api/rooms").then().statusCode(409);
+
+        // WebSocket: join and resume answer not_found
+        try (WsClient outsider = WsClient.bearer(base, outsiderToken)) {
+            outsider.send("type", "join_room", "room", room);
+            assertThat(outsider.await("error").path("code").asText()).isEqualTo("not_found");
+            outsider.send("type", "join_room", "room", room, "since", 0);
+            assertThat(outsider.await("error").path("code").asText()).isEqualTo("not_found");
+            outsider.sync();
+            assertThat(outsider.received("joined")).isEmpty();
+            assertThat(outsider.received("message")).isEmpty();
+        }
+
+        // members see it all
+        as(memberToken).get("/api/rooms").then().body("name", hasItem(room));
+        as(memberToken).get("/api/rooms/" + room + "/messages").then().statusCode(200).body("messages.text", contains("classified"));
+        try (WsClient m = WsClient.bearer(base, memberToken)) {
+            assertThat(m.join(room, 0).path("messages").get(0).path("text").asText()).isEqualTo("classified");
+        }
+    }
+
+    @Test
+    void joiningAnUnknownRoomCreatesAPublicRoomOwnedByTheJoiner() {
+        String name = unique("j");
+        String token = register(name);
+        String room = unique("new");
+        try (WsClient c = WsClient.bearer(base, token)) {
+            c.join(room);
+        }
+        as(token).get("/api/rooms/" + room).then().statusCode(200)
+                .body("owner", equalTo(name)).body("private", equalTo(false)).body("assistant", equalTo("mention"));
+    }
+
+    @Test
+    void theRoomListShowsOnlineCounts() {
+        String token = register(unique("u"));
+        String room = unique("r");
+        try (WsClient c = WsClient.bearer(base, token)) {
+            c.join(room);
+            as(token).get("/api/rooms/" + room).then().body("online", equalTo(1));
+        }
+    }
+}
