@@ -35,6 +35,8 @@ public class StreamingHttp {
     private final HttpClient client;
     private final Duration connectTimeout;
     static final int KEEP_ALIVE_SECONDS = 4;
+    /** How long a finished reader waits for the end of a response body before cutting the connection. */
+    static final long DRAIN_MILLIS = 1000;
 
     StreamingHttp(Vertx vertx, AssistantConfig config) {
         this.connectTimeout = config.connectTimeout();
@@ -195,9 +197,28 @@ public class StreamingHttp {
             queue.add(new java.util.concurrent.CancellationException("cancelled"));
         }
 
+        /**
+         * Done with the response. A provider stops reading at its last event ({@code done}, {@code message_stop},
+         * {@code [DONE]}), usually just before the end of the HTTP body arrives: the rest is drained for a moment so
+         * the connection goes back to the pool whole. Resetting it instead would close a connection the pool may
+         * already have handed to the next request of the turn (a tool round), failing that one with "Connection was
+         * closed". A body that does not end soon is cut off.
+         */
         @Override
         public void close() {
-            if (!ended) {
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.min(idleMillis, DRAIN_MILLIS));
+            try {
+                while (!ended) {
+                    long left = deadline - System.nanoTime();
+                    Object item = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : null;
+                    if (item == null) {
+                        abort();
+                        return;
+                    }
+                    ended = item == END || item instanceof Throwable;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
                 abort();
             }
         }
