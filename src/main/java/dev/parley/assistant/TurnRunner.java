@@ -76,7 +76,7 @@ public class TurnRunner {
         }
         RoomState room = QuarkusTransaction.requiringNew().call(() -> {
             Room r = Room.findById(turn.roomId);
-            return r == null ? null : new RoomState(r.name, r.description, r.isPrivate, List.copyOf(r.members), r.clearedSeq);
+            return r == null ? null : new RoomState(r.name, r.description, r.isPrivate, r.members(), r.clearedSeq);
         });
         if (room == null) {
             return; // deleted meanwhile

@@ -113,7 +113,7 @@ public class ExportResource {
         meta.put("assistant", room.assistantMode);
         meta.put("model", room.model);
         meta.put("owner", room.owner);
-        meta.put("members", List.copyOf(room.members));
+        meta.put("members", room.members());
         meta.put("lastSeq", room.lastSeq);
         meta.put("clearedSeq", room.clearedSeq);
         meta.put("exportedAt", Timestamps.format(Instant.now()));

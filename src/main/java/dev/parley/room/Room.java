@@ -1,23 +1,23 @@
 package dev.parley.room;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
-import jakarta.persistence.CollectionTable;
+import jakarta.persistence.CascadeType;
 import jakarta.persistence.Column;
-import jakarta.persistence.ElementCollection;
 import jakarta.persistence.Entity;
 import jakarta.persistence.FetchType;
 import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
-import jakarta.persistence.JoinColumn;
+import jakarta.persistence.OneToMany;
+import jakarta.persistence.OrderBy;
 import jakarta.persistence.SequenceGenerator;
 import jakarta.persistence.Table;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashSet;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /** A room: its metadata, its members and the last seq handed out in it. */
 @Entity
@@ -56,13 +56,35 @@ public class Room extends PanacheEntityBase {
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
 
-    @ElementCollection(fetch = FetchType.EAGER)
-    @CollectionTable(name = "room_members", joinColumns = @JoinColumn(name = "room_id"))
-    @Column(name = "username")
-    public Set<String> members = new LinkedHashSet<>();
+    /** Who belongs to the room, in the order they joined. */
+    @OneToMany(mappedBy = "room", cascade = CascadeType.ALL, orphanRemoval = true, fetch = FetchType.EAGER)
+    @OrderBy("joinedAt, username")
+    public List<Membership> memberships = new ArrayList<>();
 
     public static Optional<Room> findByName(String name) {
         return find("name", name).firstResultOptional();
+    }
+
+    /** The members' usernames, in the order they joined. */
+    public List<String> members() {
+        return memberships.stream().map(m -> m.username).toList();
+    }
+
+    public boolean hasMember(String username) {
+        return memberships.stream().anyMatch(m -> m.username.equals(username));
+    }
+
+    /** Makes a user a member; nothing changes when they already are one. */
+    public void addMember(String username) {
+        if (!hasMember(username)) {
+            memberships.add(new Membership(this, username));
+        }
+    }
+
+    /** Makes exactly these users the members, keeping the memberships (and join times) of those who stay. */
+    public void replaceMembers(Collection<String> usernames) {
+        memberships.removeIf(m -> !usernames.contains(m.username));
+        usernames.forEach(this::addMember);
     }
 
     public List<String> tagList() {

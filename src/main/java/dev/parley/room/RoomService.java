@@ -15,6 +15,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /** Rooms: creation, visibility, metadata, membership. Private rooms answer as absent to anyone who may not see them. */
 @Singleton
@@ -43,7 +44,7 @@ public class RoomService {
     }
 
     public static boolean canSee(Room room, Caller caller) {
-        return !room.isPrivate || caller.admin() || room.members.contains(caller.username());
+        return !room.isPrivate || caller.admin() || room.hasMember(caller.username());
     }
 
     public static boolean canManage(Room room, Caller caller) {
@@ -77,24 +78,24 @@ public class RoomService {
         Room room = Room.findByName(name).orElse(null);
         if (room == null) {
             room = newRoom(name, caller.username());
-            room.members.add(caller.username());
+            room.addMember(caller.username());
             room.persistAndFlush();
         } else if (!canSee(room, caller)) {
             throw new ProtocolException(ErrorCode.NOT_FOUND, "no such room: " + name);
-        } else if (!room.isPrivate && !room.members.contains(caller.username())) {
-            room.members.add(caller.username());
+        } else if (!room.isPrivate && !room.hasMember(caller.username())) {
+            room.addMember(caller.username());
         }
         return ref(room);
     }
 
     public static RoomRef ref(Room room) {
-        return new RoomRef(room.id, room.name, room.isPrivate, room.owner, List.copyOf(room.members));
+        return new RoomRef(room.id, room.name, room.isPrivate, room.owner, room.members());
     }
 
     public List<RoomView> list(Caller caller) {
         return QuarkusTransaction.joiningExisting().call(() -> {
             List<Room> rooms = caller.admin() ? Room.listAll()
-                    : Room.find("select distinct r from Room r left join r.members m where r.isPrivate = false or m = ?1 order by r.name",
+                    : Room.find("select distinct r from Room r left join r.memberships m where r.isPrivate = false or m.username = ?1 order by r.name",
                             caller.username()).list();
             List<RoomView> views = new ArrayList<>(rooms.size());
             for (Room room : rooms) {
@@ -118,7 +119,7 @@ public class RoomService {
                 }
                 Room room = newRoom(name, caller.username());
                 apply(room, spec);
-                room.members.add(caller.username());
+                room.addMember(caller.username());
                 room.persistAndFlush();
                 return view(room, caller);
             });
@@ -134,7 +135,7 @@ public class RoomService {
                 throw new ProtocolException(ErrorCode.FORBIDDEN, "only the room's owner or an admin may change it");
             }
             apply(room, spec);
-            room.members.add(room.owner);
+            room.addMember(room.owner);
             return view(room, caller);
         });
         changed.fire(new RoomChanged(name));
@@ -160,10 +161,10 @@ public class RoomService {
     }
 
     RoomView view(Room room, Caller caller) {
-        boolean insider = caller.admin() || room.members.contains(caller.username());
+        boolean insider = caller.admin() || room.hasMember(caller.username());
         return new RoomView(room.name, room.description, room.tagList(), room.isPrivate, room.assistantMode,
                 room.model, room.owner, room.lastSeq, presence.onlineCount(room.name),
-                insider ? List.copyOf(room.members) : null);
+                insider ? room.members() : null);
     }
 
     private static Room newRoom(String name, String owner) {
@@ -213,8 +214,8 @@ public class RoomService {
                     throw new ProtocolException(ErrorCode.BAD_REQUEST, "invalid member username: " + m);
                 }
             }
-            room.members.clear();
-            room.members.addAll(members);
+            // the owner always stays a member (removing and re-adding them in one flush would collide)
+            room.replaceMembers(Stream.concat(Stream.of(room.owner), members.stream()).toList());
         }
     }
 

@@ -121,6 +121,32 @@ class RoomResourceTest {
     }
 
     @Test
+    void changingAPrivateRoomsMembersRevokesAccessAndKeepsTheOwner() {
+        String owner = unique("own");
+        String ownerToken = register(owner);
+        String alice = unique("ali");
+        String aliceToken = register(alice);
+        String bob = unique("bob");
+        String bobToken = register(bob);
+        String room = unique("secret");
+        as(ownerToken).body(Map.of("name", room, "private", true, "members", List.of(alice)))
+                .post("/api/rooms").then().statusCode(201).body("members", contains(owner, alice));
+        as(aliceToken).get("/api/rooms/" + room).then().statusCode(200);
+        as(bobToken).get("/api/rooms/" + room).then().statusCode(404);
+
+        // the new list leaves the owner out: the owner stays, alice goes, bob comes in
+        as(ownerToken).body(Map.of("members", List.of(bob, bob))).patch("/api/rooms/" + room).then().statusCode(200)
+                .body("members", contains(owner, bob));
+        as(aliceToken).get("/api/rooms/" + room).then().statusCode(404);
+        as(aliceToken).get("/api/rooms").then().body("name", not(hasItem(room)));
+        as(bobToken).get("/api/rooms/" + room).then().statusCode(200).body("members", contains(owner, bob));
+        try (WsClient a = WsClient.bearer(base, aliceToken)) {
+            a.send("type", "join_room", "room", room);
+            assertThat(a.await("error").path("code").asText()).isEqualTo("not_found");
+        }
+    }
+
+    @Test
     void joiningAnUnknownRoomCreatesAPublicRoomOwnedByTheJoiner() {
         String name = unique("j");
         String token = register(name);

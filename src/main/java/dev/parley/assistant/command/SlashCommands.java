@@ -103,7 +103,7 @@ public class SlashCommands {
     private CompletableFuture<Stored> who(ChatSession session, Draft draft) {
         List<String> members = QuarkusTransaction.requiringNew().call(() -> {
             Room r = Room.findById(draft.roomId());
-            return r == null ? List.<String>of() : List.copyOf(r.members);
+            return r == null ? List.<String>of() : r.members();
         });
         List<String> online = presence.online(draft.room()).stream().sorted().toList();
         List<String> offline = new ArrayList<>(members.stream().filter(m -> !online.contains(m)).sorted().toList());

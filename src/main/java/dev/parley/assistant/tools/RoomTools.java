@@ -99,7 +99,7 @@ public class RoomTools {
             return error("the room is not available");
         }
         ArrayNode out = json.createArrayNode();
-        List<String> names = new ArrayList<>(room.members);
+        List<String> names = new ArrayList<>(room.members());
         for (String online : presence.online(room.name)) {
             if (!names.contains(online)) {
                 names.add(online);
