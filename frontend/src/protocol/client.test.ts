@@ -584,6 +584,23 @@ describe('assistant turns', () => {
     expect(room(client).streams).toEqual([{ turnId: 'T9', text: '', error: { code: 'llm_unavailable', message: 'no provider' } }])
   })
 
+  it('a reconnect mid-turn shows the replayed text once', async () => {
+    const { client } = await connected()
+    client.join('general')
+    last().receive(joined('general', [msg(1)]))
+    last().receive({ type: 'assistant_start', room: 'general', turnId: 'T1', replyTo: 1, model: 'm' })
+    last().receive({ type: 'assistant_delta', room: 'general', turnId: 'T1', text: 'Hel' })
+    last().drop()
+    await vi.advanceTimersByTimeAsync(750)
+    last().open()
+    last().receive(joined('general', [msg(1)]))
+    // the server replays the start and the whole text so far, then goes on
+    last().receive({ type: 'assistant_start', room: 'general', turnId: 'T1', replyTo: 1, model: 'm' })
+    last().receive({ type: 'assistant_delta', room: 'general', turnId: 'T1', text: 'Hello' })
+    last().receive({ type: 'assistant_delta', room: 'general', turnId: 'T1', text: ' world' })
+    expect(room(client).streams).toEqual([{ turnId: 'T1', model: 'm', replyTo: 1, text: 'Hello world' }])
+  })
+
   it('a resume that contains the final message ends the stream', async () => {
     const { client } = await connected()
     client.join('general')

@@ -566,14 +566,15 @@ export class ParleyClient {
         return this.touch(r)
       }
       case 'assistant_start': {
+        // A start (re)starts the turn's text: after a join or a reconnect mid-turn the server sends the start
+        // again followed by everything streamed so far, so what this client had before must not be kept.
         const r = this.room(f.room)
-        const prev = r.streams.get(f.turnId)
         r.streams.set(f.turnId, {
           turnId: f.turnId,
           model: f.model,
           replyTo: f.replyTo,
           queuePosition: f.queuePosition,
-          text: prev?.text ?? '',
+          text: '',
         })
         return this.touch(r)
       }

@@ -13,7 +13,8 @@ import java.util.UUID;
 /**
  * One assistant turn: who asked what, in which room, and what has streamed so far. Its frames go to the members
  * that received its {@code assistant_start}; a member who joins later first gets the start and the text so far
- * ({@link #replay}), then the rest. All of this happens under the turn's lock, so no piece is lost or doubled.
+ * ({@link #replay}), then the rest. All of this happens under the turn's lock, so no piece is lost or doubled: an
+ * {@code assistant_start} tells the client that the turn's text starts afresh from the deltas that follow it.
  */
 public final class Turn {
     final String id = UUID.randomUUID().toString();
@@ -65,9 +66,13 @@ public final class Turn {
         hub.broadcast(room, new ServerEvent.AssistantDelta(room, id, piece), s -> receivers.contains(s.id()));
     }
 
-    /** A member just joined: unless it already follows the turn, it gets the start and the text so far. */
+    /**
+     * A connection just joined the room (for the first time, again after leaving it, or on a new connection after a
+     * reconnect): it gets the start, which restarts the turn's text on the client, and the whole text so far. What
+     * it may have received before does not matter, so a re-join on the same connection is exact too.
+     */
     synchronized void replay(ChatSession session, Outbox outbox) {
-        if (finished || receivers.contains(session.id())) {
+        if (finished) {
             return;
         }
         session.send(outbox.encode(new ServerEvent.AssistantStart(room, id, replyTo, model, null)));

@@ -141,7 +141,7 @@ public class ChatService {
                 session.send(outbox.encode(ServerEvent.Error.of(e, send.clientId())));
                 return;
             }
-            if (result == null) {
+            if (result.answered()) {
                 return; // a command that answered with command_result: nothing was stored, nothing to acknowledge
             }
             MessageView m = result.message();

@@ -14,7 +14,8 @@ public interface MessageHook {
     /**
      * A slash command: return a future to consume the draft, or null to let the message be stored. The future
      * completes with the stored message when the command stored one (a {@code system} announcement, acked like a
-     * send), or with null when it only answered the sender ({@code command_result}: no ack; REST answers 204).
+     * send), or with {@link Stored#answer} when it only answered the sender ({@code command_result}: no ack; over
+     * REST the answer is the response body).
      */
     default CompletableFuture<Stored> command(ChatSession session, Draft draft) {
         return null;

@@ -67,8 +67,8 @@ public class ChatResource {
         Draft draft = Draft.user(room.id, room.name, caller.username(), body.clientId(), chat.validateText(body.text()));
         try {
             Stored stored = chat.submit(null, draft).get(30, TimeUnit.SECONDS);
-            if (stored == null) {
-                return Response.noContent().build(); // a command answered over WebSocket only (/help, /models, /who)
+            if (stored.answered()) {
+                return Response.ok(stored.answer()).build(); // /help, /models, /who: their answer, nothing stored
             }
             return Response.status(stored.duplicate() ? 200 : 201).entity(stored.message()).build();
         } catch (ExecutionException | CompletionException e) {

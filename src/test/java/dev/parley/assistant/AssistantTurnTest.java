@@ -157,6 +157,38 @@ class AssistantTurnTest extends AssistantTestSupport {
     }
 
     @Test
+    void aMemberWhoLeavesAndRejoinsOnTheSameConnectionMidTurnGetsTheTextAfreshOnce() {
+        String room = unique("r");
+        try (WsClient alice = WsClient.bearer(base, register(unique("alice")))) {
+            alice.join(room);
+            CountDownLatch rest = OLLAMA.replyHeld("First part. ", "second ", "part.");
+            alice.say(room, "q", "@assistant tell me");
+            String turnId = alice.await("assistant_start").path("turnId").asText();
+            alice.await("assistant_delta", d -> d.path("text").asText().equals("First part. "));
+
+            alice.send("type", "leave_room", "room", room);
+            alice.await("left");
+            alice.join(room);
+            rest.countDown();
+            JsonNode m = reply(alice);
+
+            // the client rule: an assistant_start restarts the turn's text with the deltas after it
+            List<JsonNode> frames = alice.received().stream().filter(f -> turnId.equals(f.path("turnId").asText())).toList();
+            assertThat(frames.stream().filter(f -> f.path("type").asText().equals("assistant_start"))).hasSize(2);
+            StringBuilder text = new StringBuilder();
+            for (JsonNode f : frames) {
+                switch (f.path("type").asText()) {
+                    case "assistant_start" -> text.setLength(0);
+                    case "assistant_delta" -> text.append(f.path("text").asText());
+                    default -> { }
+                }
+            }
+            assertThat(text).hasToString("First part. second part.");
+            assertThat(m.path("text").asText()).isEqualTo("First part. second part.");
+        }
+    }
+
+    @Test
     void theAskerCancelsATurnAndWhatStreamedIsStoredAsCancelled() {
         String room = unique("r");
         try (WsClient owner = WsClient.bearer(base, register(unique("owner")));

@@ -143,7 +143,7 @@ class SlashCommandsTest extends AssistantTestSupport {
     }
 
     @Test
-    void anUnknownCommandIsRefusedAndACommandOverRestAnswersNoContent() {
+    void anUnknownCommandIsRefusedAndCommandsWorkOverRest() {
         String room = unique("r");
         String token = register(unique("alice"));
         try (WsClient alice = WsClient.bearer(base, token)) {
@@ -152,7 +152,15 @@ class SlashCommandsTest extends AssistantTestSupport {
             assertThat(alice.await("error").path("code").asText()).isEqualTo("bad_request");
         }
         given().auth().oauth2(token).contentType(ContentType.JSON).body(Map.of("room", room, "text", "/help"))
-                .post("/api/chat/message").then().statusCode(204);
+                .post("/api/chat/message").then().statusCode(200)
+                .body("command", org.hamcrest.Matchers.equalTo("help")).body("room", org.hamcrest.Matchers.equalTo(room))
+                .body("text", org.hamcrest.Matchers.containsString("/clear"));
+        given().auth().oauth2(token).contentType(ContentType.JSON).body(Map.of("room", room, "text", "/models"))
+                .post("/api/chat/message").then().statusCode(200)
+                .body("command", org.hamcrest.Matchers.equalTo("models"))
+                .body("data.models.id", org.hamcrest.Matchers.hasItem("ollama/llama3.2:latest"));
+        given().auth().oauth2(token).contentType(ContentType.JSON).body(Map.of("room", room, "text", "/frobnicate"))
+                .post("/api/chat/message").then().statusCode(400).body("code", org.hamcrest.Matchers.equalTo("bad_request"));
         given().auth().oauth2(token).contentType(ContentType.JSON).body(Map.of("room", room, "text", "/clear"))
                 .post("/api/chat/message").then().statusCode(201).body("kind", org.hamcrest.Matchers.equalTo("system"));
     }

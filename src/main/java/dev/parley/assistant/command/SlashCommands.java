@@ -56,7 +56,7 @@ public class SlashCommands {
         return text != null && text.length() > 1 && text.charAt(0) == '/' && Character.isLetter(text.charAt(1));
     }
 
-    /** Runs a command; the future holds the system message it stored, or null when it answered with command_result. */
+    /** Runs a command; the future holds the system message it stored, or the command_result it answered the sender with. */
     public CompletableFuture<Stored> run(ChatSession session, Draft draft) {
         String[] parts = draft.text().strip().split("\\s+", 2);
         String command = parts[0].substring(1).toLowerCase(Locale.ROOT);
@@ -66,12 +66,17 @@ public class SlashCommands {
             case "who" -> who(session, draft);
             case "models" -> {
                 // asking the providers can take a while: off the socket's thread
+                CompletableFuture<Stored> answered = new CompletableFuture<>();
                 worker.async(() -> {
-                    List<ModelCatalog.Entry> models = catalog.list();
-                    answer(session, draft.room(), command, modelsText(models, roomModel(draft.roomId())), Map.of("models", models,
-                            "current", roomModel(draft.roomId())));
+                    try {
+                        List<ModelCatalog.Entry> models = catalog.list();
+                        answered.complete(answer(session, draft.room(), command, modelsText(models, roomModel(draft.roomId())),
+                                Map.of("models", models, "current", roomModel(draft.roomId()))).join());
+                    } catch (RuntimeException e) {
+                        answered.completeExceptionally(e);
+                    }
                 });
-                yield CompletableFuture.completedFuture(null);
+                yield answered;
             }
             case "model" -> argument.isEmpty()
                     ? answer(session, draft.room(), command, "The model of this room is " + roomModel(draft.roomId()) + ". Change it with /model provider/model.",
@@ -83,10 +88,11 @@ public class SlashCommands {
     }
 
     private CompletableFuture<Stored> answer(ChatSession session, String room, String command, String text, Object data) {
+        ServerEvent.CommandResult result = new ServerEvent.CommandResult(room, command, text, data);
         if (session != null) {
-            session.send(outbox.encode(new ServerEvent.CommandResult(room, command, text, data)));
+            session.send(outbox.encode(result));
         }
-        return CompletableFuture.completedFuture(null);
+        return CompletableFuture.completedFuture(Stored.answer(result));
     }
 
     private String help() {
