@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.concurrent.ScheduledFuture;
 import org.jboss.logging.Logger;
 
@@ -24,12 +26,18 @@ public final class ChatSession {
     private final ConcurrentLinkedQueue<Runnable> mailbox = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean draining = new AtomicBoolean();
     private volatile boolean ended;
+    private final AtomicLong queuedChars = new AtomicLong();
+    private final long maxQueuedChars;
+    private final Consumer<ChatSession> onTooSlow;
+    private final AtomicBoolean tooSlow = new AtomicBoolean();
     private volatile long lastHeardNanos = System.nanoTime();
     volatile ScheduledFuture<?> expiry;
 
-    ChatSession(WebSocketConnection connection, Caller caller) {
+    ChatSession(WebSocketConnection connection, Caller caller, long maxQueuedChars, Consumer<ChatSession> onTooSlow) {
         this.connection = connection;
         this.caller = caller;
+        this.maxQueuedChars = maxQueuedChars;
+        this.onTooSlow = onTooSlow;
     }
 
     public String id() {
@@ -48,11 +56,33 @@ public final class ChatSession {
         return rooms;
     }
 
-    /** Sends a text frame without waiting; writes from one thread go out in call order. */
+    /**
+     * Sends a text frame without waiting; writes from one thread go out in call order. A write completes when the
+     * frame is in the socket; frames of a client that stops reading pile up until {@code maxQueuedChars}, then the
+     * session is handed to {@code onTooSlow} once and nothing more is queued for it.
+     */
     public void send(String frame) {
-        if (connection.isOpen()) {
-            connection.sendText(frame).subscribe().with(ok -> { }, failure -> LOG.debugf("send to %s failed: %s", id(), failure));
+        if (!connection.isOpen() || tooSlow.get()) {
+            return;
         }
+        long size = frame.length();
+        long queued = queuedChars.addAndGet(size);
+        if (queued > maxQueuedChars && queued != size) {
+            queuedChars.addAndGet(-size);
+            if (tooSlow.compareAndSet(false, true)) {
+                onTooSlow.accept(this);
+            }
+            return;
+        }
+        connection.sendText(frame).subscribe().with(ok -> queuedChars.addAndGet(-size), failure -> {
+            queuedChars.addAndGet(-size);
+            LOG.debugf("send to %s failed: %s", id(), failure);
+        });
+    }
+
+    /** Characters of frames queued for this connection and not yet written to its socket. */
+    long queuedChars() {
+        return queuedChars.get();
     }
 
     public void close(int code, String reason) {

@@ -88,6 +88,15 @@ public interface ParleyConfig {
         /** Time after which a user's typing indicator expires without a refresh. */
         @WithDefault("6s")
         Duration typingTimeout();
+
+        /**
+         * Frames queued for one connection but not yet written to its socket (counted in characters) beyond which
+         * the server gives up on a client that reads too slowly: it leaves its rooms and is closed with 1013, and
+         * resumes from history when it reconnects. A single frame larger than this (a big {@code joined}) is
+         * still sent when nothing else is queued.
+         */
+        @WithDefault("16777216")
+        long maxQueuedChars();
     }
 
     interface Message {

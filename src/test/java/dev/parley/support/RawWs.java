@@ -12,7 +12,7 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A WebSocket client written on a bare socket, for what a well-behaved client library cannot do: send a text frame
- * with invalid UTF-8, or go silent (never answer pings) while keeping the TCP connection open.
+ * with invalid UTF-8, go silent (never answer pings) while keeping the TCP connection open, or stop reading.
  */
 public final class RawWs implements AutoCloseable {
     private final Socket socket;
@@ -20,7 +20,16 @@ public final class RawWs implements AutoCloseable {
     private final OutputStream out;
 
     public RawWs(URI base, String token) throws IOException {
-        socket = new Socket(base.getHost(), base.getPort());
+        this(base, token, 0);
+    }
+
+    /** Connects with a socket receive buffer of {@code receiveBuffer} bytes (0: the system's), for a slow reader. */
+    public RawWs(URI base, String token, int receiveBuffer) throws IOException {
+        socket = new Socket();
+        if (receiveBuffer > 0) {
+            socket.setReceiveBufferSize(receiveBuffer);
+        }
+        socket.connect(new java.net.InetSocketAddress(base.getHost(), base.getPort()));
         socket.setSoTimeout(40_000);
         in = socket.getInputStream();
         out = socket.getOutputStream();
@@ -66,7 +75,7 @@ public final class RawWs implements AutoCloseable {
     }
 
     /** Sends one masked frame with the given opcode (1 text, 2 binary) and raw payload. */
-    public void sendFrame(int opcode, byte[] payload) throws IOException {
+    public synchronized void sendFrame(int opcode, byte[] payload) throws IOException {
         ByteArrayOutputStream frame = new ByteArrayOutputStream();
         frame.write(0x80 | opcode);
         int len = payload.length;
