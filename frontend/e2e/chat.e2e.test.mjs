@@ -181,6 +181,33 @@ describe('Parley web client', { skip: skipAll }, () => {
   })
 
   test(
+    'the model picker sets the room model for everyone',
+    { timeout: 60_000, skip: ASSISTANT ? false : 'PARLEY_ASSISTANT is not 1: the server lists no models' },
+    async (t) => {
+      if (!ready(t)) return
+      const picker = alice.page.getByLabel('Model')
+      await picker.locator('option').nth(1).waitFor({ state: 'attached' })
+      const options = await picker.locator('option:not([disabled])').evaluateAll((os) => os.map((o) => o.value))
+      const current = await picker.inputValue()
+      const other = options.find((id) => id !== current)
+      assert.ok(other, `another model to pick besides ${current}: ${options.join(', ')}`)
+
+      await picker.selectOption(other)
+      // the /model announcement is a system message every member sees
+      const announced = (page) => log(page).locator('li.msg[data-kind="system"]', { hasText: other })
+      await announced(bob.page).waitFor({ timeout: TIMEOUT })
+      await announced(alice.page).waitFor({ timeout: TIMEOUT })
+      assert.equal(await picker.inputValue(), other)
+      // and the server keeps it: the room's model is now the one picked
+      const room = await alice.page.evaluate(async (name) => {
+        const { token } = JSON.parse(localStorage.getItem('parley.session'))
+        return (await fetch(`/api/rooms/${name}`, { headers: { Authorization: `Bearer ${token}` } })).json()
+      }, roomName)
+      assert.equal(room.model, other)
+    },
+  )
+
+  test(
     'a server restart is survived with nothing lost or doubled',
     { timeout: 180_000, skip: RESTART_CMD ? false : 'PARLEY_RESTART_CMD is not set: no way to restart the server' },
     async (t) => {
