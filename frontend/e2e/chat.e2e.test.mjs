@@ -227,14 +227,29 @@ describe('Parley web client', { skip: skipAll }, () => {
       noticed.catch(() => {}) // when the restart ends first, this wait is simply abandoned
       await Promise.race([noticed, restart])
       await send(alice.page, during[1])
+      // bob writes one too once he has seen the server go, then closes his tab while it is still down: the
+      // browser keeps what he wrote (localStorage) and his next tab sends it
+      const closedTab = `written in a closed tab ${run}`
+      await bob.page.locator('.connection:not([data-state="online"])').waitFor({ timeout: 150_000 })
+      await send(bob.page, closedTab)
+      const kept = await bob.page.evaluate(
+        ([key, text]) => (localStorage.getItem(key) ?? '').includes(text),
+        [`parley.outbox.${bob.name}`, closedTab],
+      )
+      assert.ok(kept, 'the unsent message is kept in the browser while the server is down')
+      await bob.page.close()
       await restart
 
+      // bob comes back in a new tab: what he wrote is sent, once
+      bob.page = await openPage(bob)
+      await bob.page.goto(`${BASE}/#/room/${roomName}`)
+      await bob.page.getByRole('heading', { name: `#${roomName}` }).waitFor()
       for (const p of [alice.page, bob.page]) await p.locator('.connection[data-state="online"]').waitFor({ timeout: 60_000 })
       assert.ok(alice.sockets > sockets, 'alice reconnected')
       const afterTexts = [`after restart ${run}`]
       await send(bob.page, afterTexts[0])
 
-      const all = [...before, ...during, ...afterTexts]
+      const all = [...before, ...during, closedTab, ...afterTexts]
       for (const p of [alice.page, bob.page]) for (const t of all) await seen(p, t, 60_000)
       // a last message: once it is shown, anything that was going to be doubled would be too
       const sentinel = `sentinel ${run}`
@@ -250,6 +265,8 @@ describe('Parley web client', { skip: skipAll }, () => {
       await bob.page.reload()
       for (const t of [...all, sentinel]) await seen(bob.page, t)
       for (const t of [...all, sentinel]) assert.equal(await log(bob.page).getByText(t, { exact: true }).count(), 1)
+      // and once sent, nothing is left in the browser's outbox
+      assert.equal(await bob.page.evaluate((key) => localStorage.getItem(key), `parley.outbox.${bob.name}`), null)
     },
   )
 })
@@ -266,8 +283,22 @@ function ready(t) {
 async function signUp(name) {
   const context = await browser.newContext()
   context.setDefaultTimeout(TIMEOUT)
-  const page = await context.newPage()
-  const user = { name, context, page, frames: [], sockets: 0 }
+  const user = { name, context, page: null, frames: [], sockets: 0 }
+  const page = await openPage(user)
+  user.page = page
+  await page.goto(`${BASE}/`)
+  await page.getByRole('button', { name: 'Create an account' }).click()
+  await page.getByLabel('Username').fill(name)
+  await page.getByLabel('Password').fill('correct horse battery')
+  await page.getByRole('button', { name: 'Sign up' }).click()
+  await page.locator('.connection[data-state="online"]').waitFor()
+  return user
+}
+
+/** A new tab in the user's browser context (same localStorage), its WebSocket frames recorded. */
+async function openPage(user) {
+  const { name } = user
+  const page = await user.context.newPage()
   page.on('websocket', (ws) => {
     user.sockets++
     ws.on('framereceived', ({ payload }) => {
@@ -279,13 +310,7 @@ async function signUp(name) {
     })
   })
   page.on('pageerror', (e) => console.log(`[${name}] page error: ${e.message}`))
-  await page.goto(`${BASE}/`)
-  await page.getByRole('button', { name: 'Create an account' }).click()
-  await page.getByLabel('Username').fill(name)
-  await page.getByLabel('Password').fill('correct horse battery')
-  await page.getByRole('button', { name: 'Sign up' }).click()
-  await page.locator('.connection[data-state="online"]').waitFor()
-  return user
+  return page
 }
 
 async function createRoom(page, name) {

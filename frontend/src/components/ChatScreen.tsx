@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react'
 import { api, ApiError, type ModelList, type RoomInfo, type Session } from '../api'
-import { ParleyClient, type ConnectionState } from '../protocol/client'
+import { localOutbox, ParleyClient, type ConnectionState } from '../protocol/client'
 import { RoomList } from './RoomList'
 import { RoomView } from './RoomView'
 
@@ -33,6 +33,9 @@ const CONNECTION_LABEL: Record<ConnectionState, string> = {
 }
 
 export function ChatScreen({ session, onLogout }: { session: Session; onLogout: () => void }) {
+  // Unsent messages are kept in this browser per user: a reload, a closed tab or an expired token loses none
+  // of them; they go out (once, by clientId) when the user is back. Logging out on purpose forgets them.
+  const [outbox] = useState(() => localOutbox(`parley.outbox.${session.user.username}`))
   const [client] = useState(
     () =>
       new ParleyClient({
@@ -40,8 +43,14 @@ export function ChatScreen({ session, onLogout }: { session: Session; onLogout: 
         getToken: () => session.token,
         username: session.user.username,
         onUnauthorized: onLogout,
+        outbox,
       }),
   )
+  const logOut = () => {
+    client.stop()
+    outbox.save([])
+    onLogout()
+  }
   const snap = useSyncExternalStore(client.subscribe, client.getSnapshot)
   const [current, open] = useHashRoom()
   const [rooms, setRooms] = useState<RoomInfo[] | null>(null)
@@ -126,7 +135,7 @@ export function ChatScreen({ session, onLogout }: { session: Session; onLogout: 
         </div>
         <div className="me">
           <span>{session.user.username}</span>
-          <button type="button" onClick={onLogout}>
+          <button type="button" onClick={logOut}>
             Log out
           </button>
         </div>

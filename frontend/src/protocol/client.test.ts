@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { ParleyClient, type ParleyClientOptions, type WebSocketLike } from './client'
+import { localOutbox, ParleyClient, type ParleyClientOptions, type WebSocketLike } from './client'
 import type { ChatMessage, ClientFrame, ServerFrame } from './types'
 
 // ---- fakes -------------------------------------------------------------------------
@@ -511,6 +511,68 @@ describe('sending', () => {
 })
 
 // ---- typing, presence, assistant, commands ---------------------------------------------
+
+describe('unsent messages across page loads', () => {
+  /** A localStorage stand-in shared by the "pages" of one test. */
+  function memoryStorage() {
+    const items = new Map<string, string>()
+    return {
+      items,
+      getItem: (k: string) => items.get(k) ?? null,
+      setItem: (k: string, v: string) => void items.set(k, v),
+      removeItem: (k: string) => void items.delete(k),
+    }
+  }
+
+  it('a message written offline survives a reload and is sent once, with its clientId, when back', async () => {
+    const storage = memoryStorage()
+    // first page: the connection is down, the message cannot go out
+    const first = makeClient({ outbox: localOutbox('parley.outbox.alice', storage) }).client
+    first.join('general')
+    const clientId = first.sendMessage('general', 'written offline')
+    expect(JSON.parse(storage.items.get('parley.outbox.alice')!)).toEqual([
+      { clientId, room: 'general', text: 'written offline', status: 'sending' },
+    ])
+
+    // the page is reloaded: a new client finds the message, joins its room and sends it
+    const { client } = await connected({ outbox: localOutbox('parley.outbox.alice', storage) })
+    expect(room(client).outgoing).toEqual([{ clientId, room: 'general', text: 'written offline', status: 'sending' }])
+    expect(last().sentOf('join_room').map((j) => j.room)).toEqual(['general'])
+    last().receive(joined('general', [msg(1)]))
+    expect(last().sentOf('send_message')).toEqual([{ type: 'send_message', room: 'general', clientId, text: 'written offline' }])
+    last().receive({ type: 'ack', room: 'general', clientId, id: 1002, seq: 2, ts: 't', duplicate: false })
+    expect(room(client).outgoing).toEqual([])
+    expect(storage.items.has('parley.outbox.alice')).toBe(false)
+  })
+
+  it('a message the server stored before the reload (its ack was lost) is not sent again', async () => {
+    const storage = memoryStorage()
+    storage.setItem('parley.outbox.alice', JSON.stringify([{ clientId: 'kept1', room: 'general', text: 'hello', status: 'sending' }]))
+    const { client } = await connected({ outbox: localOutbox('parley.outbox.alice', storage) })
+    last().receive(joined('general', [msg(1), msg(2, { sender: 'alice', text: 'hello', clientId: 'kept1' })]))
+    expect(last().sentOf('send_message')).toEqual([])
+    expect(room(client).outgoing).toEqual([])
+    expect(seqs(client)).toEqual([1, 2])
+    expect(storage.items.has('parley.outbox.alice')).toBe(false)
+  })
+
+  it('a failed message stays failed after a reload until it is retried; unreadable storage is ignored', async () => {
+    const storage = memoryStorage()
+    storage.setItem(
+      'parley.outbox.alice',
+      JSON.stringify([{ clientId: 'f1', room: 'general', text: 'too long', status: 'failed', error: 'too large' }, { junk: true }]),
+    )
+    const { client } = await connected({ outbox: localOutbox('parley.outbox.alice', storage) })
+    last().receive(joined('general', []))
+    expect(room(client).outgoing).toEqual([{ clientId: 'f1', room: 'general', text: 'too long', status: 'failed', error: 'too large' }])
+    expect(last().sentOf('send_message')).toEqual([])
+    client.retry('general', 'f1')
+    expect(last().sentOf('send_message')).toEqual([{ type: 'send_message', room: 'general', clientId: 'f1', text: 'too long' }])
+
+    storage.setItem('parley.outbox.bob', 'not json')
+    expect(localOutbox('parley.outbox.bob', storage).load()).toEqual([])
+  })
+})
 
 describe('typing and presence', () => {
   it('sends typing true at most every refresh interval, and false when the message is sent', async () => {

@@ -92,6 +92,42 @@ export interface Timers {
   clearInterval(handle: unknown): void
 }
 
+/**
+ * Where the messages not acked yet are kept between page loads (e.g. localStorage), so a reload or a closed tab
+ * while offline loses nothing: they are sent again, with their original clientId, when the client is back.
+ */
+export interface OutboxStore {
+  load(): OutgoingMessage[]
+  save(messages: OutgoingMessage[]): void
+}
+
+/** An OutboxStore in the browser's localStorage under `key` (one key per user). */
+export function localOutbox(key: string, storage: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> = localStorage): OutboxStore {
+  return {
+    load() {
+      try {
+        const stored = JSON.parse(storage.getItem(key) ?? '[]') as unknown
+        return Array.isArray(stored)
+          ? stored.filter(
+              (o): o is OutgoingMessage =>
+                typeof o?.clientId === 'string' && typeof o?.room === 'string' && typeof o?.text === 'string',
+            )
+          : []
+      } catch {
+        return []
+      }
+    },
+    save(messages) {
+      try {
+        if (messages.length === 0) storage.removeItem(key)
+        else storage.setItem(key, JSON.stringify(messages))
+      } catch {
+        // storage full or unavailable: the messages are still kept in memory
+      }
+    },
+  }
+}
+
 export interface BackoffOptions {
   initialMs: number
   maxMs: number
@@ -121,6 +157,8 @@ export interface ParleyClientOptions {
   typingExpiryMs?: number
   /** The token was refused (401): the user must sign in again. */
   onUnauthorized?: () => void
+  /** Keeps unacked messages across page loads; without it they live as long as the client. */
+  outbox?: OutboxStore
 }
 
 const OPEN = 1
@@ -201,6 +239,8 @@ export class ParleyClient {
 
   private snapshot: ClientSnapshot
   private readonly listeners = new Set<() => void>()
+  /** What the outbox store last saved, to write only on a change. */
+  private savedOutbox = '[]'
 
   constructor(opts: ParleyClientOptions) {
     this.opts = opts
@@ -215,6 +255,30 @@ export class ParleyClient {
     this.typingRefreshMs = opts.typingRefreshMs ?? 3_000
     this.typingExpiryMs = opts.typingExpiryMs ?? 8_000
     this.snapshot = { connection: 'offline', nextRetryAt: null, rooms: {}, errors: [] }
+    this.restoreOutbox()
+  }
+
+  /** Messages left unacked by an earlier page: shown as they were, sent once their room is joined again. */
+  private restoreOutbox(): void {
+    const stored = this.opts.outbox?.load() ?? []
+    for (const o of stored) {
+      const r = this.room(o.room)
+      if (r.outgoing.some((x) => x.clientId === o.clientId)) continue
+      r.outgoing.push({ clientId: o.clientId, room: o.room, text: o.text, status: o.status === 'failed' ? 'failed' : 'sending', error: o.error, sentOn: 0 })
+      this.wanted.add(o.room)
+    }
+    this.savedOutbox = JSON.stringify(stored)
+    for (const r of this.rooms.values()) this.touch(r)
+  }
+
+  private saveOutbox(): void {
+    if (!this.opts.outbox) return
+    const all: OutgoingMessage[] = []
+    for (const r of this.rooms.values()) for (const { sentOn: _sentOn, ...o } of r.outgoing) all.push(o)
+    const json = JSON.stringify(all)
+    if (json === this.savedOutbox) return
+    this.savedOutbox = json
+    this.opts.outbox.save(all)
   }
 
   // ---- observable state --------------------------------------------------------
@@ -232,6 +296,7 @@ export class ParleyClient {
   }
 
   private touch(room: RoomState): void {
+    this.saveOutbox()
     room.view = null
     const rooms: Record<string, RoomView> = { ...this.snapshot.rooms, [room.name]: this.viewOf(room) }
     this.update({ rooms })
