@@ -117,8 +117,10 @@ public class ChatService {
     /** The connection is gone: it leaves every room it was in. */
     public void disconnected(ChatSession session) {
         for (String room : List.copyOf(session.rooms().keySet())) {
-            session.rooms().remove(room);
-            detach(session, room);
+            // whoever takes the room out of the session (this, a leave, an eviction) detaches it, once
+            if (session.rooms().remove(room) != null) {
+                detach(session, room);
+            }
         }
     }
 
@@ -239,6 +241,26 @@ public class ChatService {
     static ProtocolException unwrap(Throwable failure) {
         Throwable t = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
         return t instanceof ProtocolException p ? p : new ProtocolException(ErrorCode.INTERNAL, "internal error");
+    }
+
+    /**
+     * A room's members or privacy changed: connections whose user may no longer see it leave it at once, as if
+     * they had sent {@code leave_room}, so a removed member stops receiving its messages.
+     */
+    void roomChanged(@Observes RoomService.RoomChanged event) {
+        String name = event.name();
+        List<ChatSession> inRoom = hub.sessions(name);
+        if (inRoom.isEmpty()) {
+            return;
+        }
+        rooms.audience(name).ifPresent(mayStay -> {
+            for (ChatSession session : inRoom) {
+                if (!mayStay.test(session.caller()) && session.rooms().remove(name) != null) {
+                    detach(session, name);
+                    session.send(outbox.encode(new ServerEvent.Left(name)));
+                }
+            }
+        });
     }
 
     void roomDeleted(@Observes RoomService.RoomDeleted event) {

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.inject.Singleton;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -78,6 +79,12 @@ public class RoomHub implements MessageFanout {
                 sub.deliver(-1, frame);
             }
         }
+    }
+
+    /** The connections subscribed to a room right now. */
+    List<ChatSession> sessions(String room) {
+        ConcurrentHashMap<String, Subscription> subs = rooms.get(room);
+        return subs == null ? List.of() : subs.values().stream().map(Subscription::session).toList();
     }
 
     /** A deleted room: its members are told they left it. */

@@ -14,7 +14,9 @@ import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /** Rooms: creation, visibility, metadata, membership. Private rooms answer as absent to anyone who may not see them. */
@@ -45,6 +47,18 @@ public class RoomService {
 
     public static boolean canSee(Room room, Caller caller) {
         return !room.isPrivate || caller.admin() || room.hasMember(caller.username());
+    }
+
+    /**
+     * Who may see the room now, for connections already in it: tested once per connection after a change (a member
+     * removed, a room made private). Empty when the room no longer exists.
+     */
+    public Optional<Predicate<Caller>> audience(String name) {
+        return QuarkusTransaction.requiringNew().call(() -> Room.findByName(name).map(room -> {
+            boolean isPrivate = room.isPrivate;
+            Set<String> members = Set.copyOf(room.members());
+            return (Predicate<Caller>) c -> !isPrivate || c.admin() || members.contains(c.username());
+        }));
     }
 
     public static boolean canManage(Room room, Caller caller) {

@@ -134,9 +134,24 @@ class RoomResourceTest {
         as(aliceToken).get("/api/rooms/" + room).then().statusCode(200);
         as(bobToken).get("/api/rooms/" + room).then().statusCode(404);
 
-        // the new list leaves the owner out: the owner stays, alice goes, bob comes in
-        as(ownerToken).body(Map.of("members", List.of(bob, bob))).patch("/api/rooms/" + room).then().statusCode(200)
-                .body("members", contains(owner, bob));
+        try (WsClient ownerWs = WsClient.bearer(base, ownerToken); WsClient aliceWs = WsClient.bearer(base, aliceToken)) {
+            ownerWs.join(room);
+            aliceWs.join(room);
+            ownerWs.await("presence", p -> alice.equals(p.path("user").asText()) && "online".equals(p.path("status").asText()));
+
+            // the new list leaves the owner out: the owner stays, alice goes, bob comes in
+            as(ownerToken).body(Map.of("members", List.of(bob, bob))).patch("/api/rooms/" + room).then().statusCode(200)
+                    .body("members", contains(owner, bob));
+
+            // alice's open connection is taken out of the room at once and gets nothing more from it
+            assertThat(aliceWs.await("left").path("room").asText()).isEqualTo(room);
+            ownerWs.await("presence", p -> alice.equals(p.path("user").asText()) && "offline".equals(p.path("status").asText()));
+            ownerWs.say(room, "after", "alice is gone");
+            aliceWs.sync();
+            assertThat(aliceWs.received("message")).isEmpty();
+            aliceWs.send("type", "send_message", "room", room, "clientId", "x", "text", "still here?");
+            assertThat(aliceWs.await("error").path("code").asText()).isEqualTo("not_joined");
+        }
         as(aliceToken).get("/api/rooms/" + room).then().statusCode(404);
         as(aliceToken).get("/api/rooms").then().body("name", not(hasItem(room)));
         as(bobToken).get("/api/rooms/" + room).then().statusCode(200).body("members", contains(owner, bob));
