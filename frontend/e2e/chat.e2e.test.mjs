@@ -207,6 +207,36 @@ describe('Parley web client', { skip: skipAll }, () => {
     },
   )
 
+  test('the owner edits a room and deletes another; its members are told', { timeout: 60_000 }, async (t) => {
+    if (!ready(t)) return
+    // only the owner is offered the settings
+    assert.equal(await bob.page.getByRole('button', { name: 'Settings' }).count(), 0)
+    await alice.page.getByRole('button', { name: 'Settings' }).click()
+    const settings = alice.page.getByRole('form', { name: 'Room settings' })
+    await settings.getByLabel('Description').fill('edited by the e2e tests')
+    await settings.getByRole('button', { name: 'Save' }).click()
+    await alice.page.locator('.room-head').getByText('edited by the e2e tests').waitFor()
+
+    const doomed = `e2e-del-${run}`
+    await createRoom(alice.page, doomed)
+    await bob.page.goto(`${BASE}/#/room/${doomed}`)
+    await bob.page.getByRole('heading', { name: `#${doomed}` }).waitFor()
+    await send(bob.page, 'here before it goes')
+    await seen(alice.page, 'here before it goes')
+    await alice.page.getByRole('button', { name: 'Settings' }).click()
+    await alice.page.getByRole('button', { name: 'Delete room' }).click()
+    await alice.page.getByRole('button', { name: `Delete #${doomed} and its history` }).click()
+    await bob.page.getByText(`You are no longer in #${doomed}`).waitFor()
+    const rooms = alice.page.getByRole('navigation', { name: 'Rooms' })
+    await rooms.getByRole('link', { name: new RegExp(`#${doomed}`) }).waitFor({ state: 'detached' })
+
+    // back to the shared room for the scenarios that follow
+    for (const p of [alice.page, bob.page]) {
+      await p.goto(`${BASE}/#/room/${roomName}`)
+      await p.getByRole('heading', { name: `#${roomName}` }).waitFor()
+    }
+  })
+
   test(
     'a server restart is survived with nothing lost or doubled',
     { timeout: 180_000, skip: RESTART_CMD ? false : 'PARLEY_RESTART_CMD is not set: no way to restart the server' },

@@ -24,6 +24,16 @@ export interface RoomInfo {
   owner?: string
   lastSeq?: number
   online?: number
+  /** Shown to members (and admins) only. */
+  members?: string[] | null
+}
+
+/** What the owner (or an admin) may change in a room; absent fields stay as they are. */
+export interface RoomChanges {
+  description?: string
+  tags?: string[]
+  assistant?: AssistantMode
+  members?: string[]
 }
 
 export interface NewRoom {
@@ -88,6 +98,10 @@ export const api = {
     request<Session>('/api/auth/login', { method: 'POST', body: { username, password } }),
   rooms: (token: string) => request<RoomInfo[]>('/api/rooms', { token }),
   createRoom: (token: string, room: NewRoom) => request<RoomInfo>('/api/rooms', { method: 'POST', token, body: room }),
+  updateRoom: (token: string, name: string, changes: RoomChanges) =>
+    request<RoomInfo>(`/api/rooms/${encodeURIComponent(name)}`, { method: 'PATCH', token, body: changes }),
+  deleteRoom: (token: string, name: string) =>
+    request<void>(`/api/rooms/${encodeURIComponent(name)}`, { method: 'DELETE', token }),
   /** The model list, or null when the server has no such endpoint. */
   models: async (token: string): Promise<ModelList | null> => {
     try {

@@ -43,3 +43,11 @@ export function clockTime(ts: string): string {
   const d = new Date(ts)
   return Number.isNaN(d.getTime()) ? '' : d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })
 }
+
+/** "a, b ,, c" → ["a", "b", "c"]: the comma-separated fields of the room forms. */
+export function commaList(s: string): string[] {
+  return s
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean)
+}

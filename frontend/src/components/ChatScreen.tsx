@@ -112,6 +112,11 @@ export function ChatScreen({ session, onLogout }: { session: Session; onLogout: 
       refreshRooms()
     }
   }, [current, room?.joined, rooms, info, listedAfterJoin, refreshRooms])
+  // Taken out of the open room by the server (deleted, or no longer a member): the list changed too.
+  const removed = room?.removed ?? false
+  useEffect(() => {
+    if (removed) refreshRooms()
+  }, [removed, refreshRooms])
   const liveOnline = useMemo(() => {
     const counts: Record<string, number> = {}
     for (const r of Object.values(snap.rooms)) {
@@ -175,7 +180,9 @@ export function ChatScreen({ session, onLogout }: { session: Session; onLogout: 
               info={info}
               models={models}
               me={session.user.username}
+              admin={session.user.roles.includes('admin')}
               token={session.token}
+              onRoomChanged={refreshRooms}
             />
           ) : (
             <p className="placeholder">Choose a room on the left, or create one.</p>

@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react'
 import { api, ApiError, ROOM_PATTERN, type AssistantMode, type RoomInfo } from '../api'
+import { commaList } from '../text'
 
 interface Props {
   rooms: RoomInfo[] | null
@@ -53,12 +54,6 @@ export function RoomList({ rooms, current, liveOnline, token, onRefresh, onOpen 
   )
 }
 
-const list = (s: string) =>
-  s
-    .split(',')
-    .map((x) => x.trim())
-    .filter(Boolean)
-
 function CreateRoomForm({ token, onCreated }: { token: string; onCreated: (name: string) => void }) {
   const [name, setName] = useState('')
   const [description, setDescription] = useState('')
@@ -77,10 +72,10 @@ function CreateRoomForm({ token, onCreated }: { token: string; onCreated: (name:
       await api.createRoom(token, {
         name,
         description: description || undefined,
-        tags: list(tags),
+        tags: commaList(tags),
         private: isPrivate,
         assistant,
-        members: isPrivate ? list(members) : undefined,
+        members: isPrivate ? commaList(members) : undefined,
       })
       setName('')
       setDescription('')

@@ -4,6 +4,7 @@ import type { AssistantStream, Notice, OutgoingMessage, ParleyClient, RoomView a
 import type { ChatMessage, Member } from '../protocol/types'
 import { Composer } from './Composer'
 import { Markdown } from './Markdown'
+import { RoomSettings } from './RoomSettings'
 import { clockTime, typingText } from '../text'
 
 interface Props {
@@ -12,13 +13,19 @@ interface Props {
   info: RoomInfo | undefined
   models: ModelList | null
   me: string
+  /** An admin may manage every room. */
+  admin: boolean
   token: string
+  /** The room's settings were saved or it was deleted: the room list is out of date. */
+  onRoomChanged: () => void
 }
 
-export function RoomView({ client, room, info, models, me, token }: Props) {
+export function RoomView({ client, room, info, models, me, admin, token, onRoomChanged }: Props) {
   const name = room.name
   const [exportError, setExportError] = useState<string | null>(null)
   const [chosenModel, setChosenModel] = useState<string | null>(null)
+  const [editing, setEditing] = useState(false)
+  const canManage = !!info && (admin || info.owner === me)
 
   const exportRoom = async () => {
     setExportError(null)
@@ -71,13 +78,38 @@ export function RoomView({ client, room, info, models, me, token }: Props) {
           <button type="button" onClick={exportRoom}>
             Export
           </button>
+          {canManage && !room.removed && (
+            <button type="button" aria-expanded={editing} onClick={() => setEditing(!editing)}>
+              Settings
+            </button>
+          )}
         </div>
         {exportError && (
           <p role="alert" className="error">
             {exportError}
           </p>
         )}
+        {editing && info && (
+          <RoomSettings
+            info={info}
+            token={token}
+            onClose={() => setEditing(false)}
+            onSaved={() => {
+              setEditing(false)
+              onRoomChanged()
+            }}
+            onDeleted={() => {
+              setEditing(false)
+              onRoomChanged()
+            }}
+          />
+        )}
       </header>
+      {room.removed && (
+        <p className="notice" role="alert">
+          You are no longer in #{name}: the room was deleted, or you were removed from its members.
+        </p>
+      )}
       <div className="room-body">
         <Timeline client={client} room={room} me={me} />
         <Members members={room.members} />

@@ -275,6 +275,35 @@ describe('joining and resuming', () => {
     expect(room(client).joined).toBe(true)
   })
 
+  it('a room the server takes us out of (deleted, membership withdrawn) is not rejoined after a reconnect', async () => {
+    const { client } = await connected()
+    client.join('general')
+    client.join('secret')
+    last().receive(joined('general', [msg(1)]))
+    last().receive(joined('secret', []))
+    last().receive({ type: 'left', room: 'secret' })
+    expect(room(client, 'secret')).toMatchObject({ joined: false, removed: true })
+
+    last().drop()
+    await vi.advanceTimersByTimeAsync(750)
+    last().open()
+    expect(last().sentOf('join_room')).toEqual([{ type: 'join_room', room: 'general', since: 1 }])
+
+    // joining it again on purpose (re-added, or a new room of that name) clears the mark
+    client.join('secret')
+    last().receive(joined('secret', []))
+    expect(room(client, 'secret')).toMatchObject({ joined: true, removed: false })
+  })
+
+  it('a room we leave ourselves is not marked as removed', async () => {
+    const { client } = await connected()
+    client.join('general')
+    last().receive(joined('general', []))
+    client.leave('general')
+    last().receive({ type: 'left', room: 'general' })
+    expect(room(client)).toMatchObject({ joined: false, removed: false })
+  })
+
   it('joins rooms asked for while offline once connected', async () => {
     const { client } = makeClient()
     client.join('general')

@@ -56,6 +56,8 @@ export interface RoomView {
   /** The last resume returned `recovered: false`: messages were missed and must be paged by REST. */
   missedHistory: boolean
   loadingOlder: boolean
+  /** The server took this connection out of the room unasked (deleted, or no longer a member): not rejoined. */
+  removed: boolean
 }
 
 export interface ClientError {
@@ -178,6 +180,7 @@ interface RoomState {
   hasOlder: boolean
   missedHistory: boolean
   loadingOlder: boolean
+  removed: boolean
   view: RoomView | null
 }
 
@@ -315,6 +318,7 @@ export class ParleyClient {
         notices: [...r.notices],
         hasOlder: r.hasOlder,
         missedHistory: r.missedHistory,
+        removed: r.removed,
         loadingOlder: r.loadingOlder,
       }
     }
@@ -524,6 +528,7 @@ export class ParleyClient {
         notices: [],
         hasOlder: false,
         missedHistory: false,
+        removed: false,
         loadingOlder: false,
         view: null,
       }
@@ -613,6 +618,9 @@ export class ParleyClient {
         return this.onAck(f)
       case 'left': {
         const r = this.room(f.room)
+        // A `left` we did not ask for (room deleted, membership withdrawn): joining again would fail, or
+        // would create a new public room of the same name, so the room is not rejoined after reconnects.
+        if (this.wanted.delete(f.room)) r.removed = true
         r.joined = false
         this.clearTyping(r)
         return this.touch(r)
@@ -675,6 +683,7 @@ export class ParleyClient {
   private onJoined(f: Extract<ServerFrame, { type: 'joined' }>): void {
     const r = this.room(f.room)
     if (!this.wanted.has(f.room)) this.wanted.add(f.room)
+    r.removed = false
     if (!f.recovered && r.messages.length > 0) {
       // More were missed than the server returns: keep its newest page; the rest is paged by REST.
       this.resetMessages(r)
