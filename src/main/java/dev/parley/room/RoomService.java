@@ -1,6 +1,7 @@
 package dev.parley.room;
 
 import dev.parley.auth.Caller;
+import dev.parley.auth.User;
 import dev.parley.presence.PresenceTracker;
 import dev.parley.protocol.ErrorCode;
 import dev.parley.protocol.ProtocolException;
@@ -222,11 +223,18 @@ public class RoomService {
             room.model = spec.model().isBlank() ? null : spec.model();
         }
         if (spec.members() != null) {
-            Collection<String> members = spec.members().stream().filter(Objects::nonNull).toList();
+            Collection<String> members = spec.members().stream().filter(Objects::nonNull).distinct().toList();
             for (String m : members) {
                 if (!RoomNames.isUsername(m)) {
                     throw new ProtocolException(ErrorCode.BAD_REQUEST, "invalid member username: " + m);
                 }
+            }
+            // a mistyped name must not grant the room to whoever registers that name later
+            Set<String> known = members.isEmpty() ? Set.of()
+                    : Set.copyOf(User.<User>list("username in ?1", members).stream().map(u -> u.username).toList());
+            List<String> unknown = members.stream().filter(m -> !known.contains(m)).toList();
+            if (!unknown.isEmpty()) {
+                throw new ProtocolException(ErrorCode.BAD_REQUEST, "no such user: " + String.join(", ", unknown));
             }
             // the owner always stays a member (removing and re-adding them in one flush would collide)
             room.replaceMembers(Stream.concat(Stream.of(room.owner), members.stream()).toList());

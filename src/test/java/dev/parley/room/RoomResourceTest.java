@@ -50,6 +50,10 @@ class RoomResourceTest {
         as(token).body(Map.of("name", "Not Valid")).post("/api/rooms").then().statusCode(400).body("code", equalTo("bad_request"));
         as(token).body(Map.of("name", unique("r"), "assistant", "sometimes")).post("/api/rooms").then().statusCode(400);
         as(token).body(Map.of("name", unique("r"), "members", List.of("x"))).post("/api/rooms").then().statusCode(400);
+        // a member who has no account (a typo) is refused, so that name cannot sign up into the room later
+        String typo = unique("nobody");
+        as(token).body(Map.of("name", unique("r"), "private", true, "members", List.of(typo))).post("/api/rooms").then()
+                .statusCode(400).body("code", equalTo("bad_request")).body("error", org.hamcrest.Matchers.containsString(typo));
         as(token).get("/api/rooms/" + unique("missing")).then().statusCode(404).body("code", equalTo("not_found"));
     }
 
