@@ -9,10 +9,10 @@ import java.util.Deque;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import java.util.concurrent.ScheduledFuture;
 import org.jboss.logging.Logger;
 
 /** One open WebSocket connection: who it is, which rooms it joined, when it was last heard from. */
@@ -78,11 +78,6 @@ public final class ChatSession {
             queuedChars.addAndGet(-size);
             LOG.debugf("send to %s failed: %s", id(), failure);
         });
-    }
-
-    /** Characters of frames queued for this connection and not yet written to its socket. */
-    long queuedChars() {
-        return queuedChars.get();
     }
 
     public void close(int code, String reason) {
