@@ -585,6 +585,26 @@ describe('unsent messages across page loads', () => {
     expect(storage.items.has('parley.outbox.alice')).toBe(false)
   })
 
+  it('two tabs of one user keep each other\'s unsent messages', async () => {
+    const storage = memoryStorage()
+    const tabA = makeClient({ outbox: localOutbox('parley.outbox.alice', storage) }).client
+    const tabB = makeClient({ outbox: localOutbox('parley.outbox.alice', storage) }).client
+    tabA.join('general')
+    tabB.join('general')
+    const fromA = tabA.sendMessage('general', 'from tab A')
+    const fromB = tabB.sendMessage('general', 'from tab B')
+    const stored = () => (JSON.parse(storage.items.get('parley.outbox.alice') ?? '[]') as { clientId: string }[]).map((o) => o.clientId)
+    expect(stored()).toEqual([fromA, fromB])
+
+    // tab B gets its ack: only its own entry goes
+    tabB.start()
+    await settle()
+    last().open()
+    last().receive(joined('general', []))
+    last().receive({ type: 'ack', room: 'general', clientId: fromB, id: 1001, seq: 1, ts: 't', duplicate: false })
+    expect(stored()).toEqual([fromA])
+  })
+
   it('a failed message stays failed after a reload until it is retried; unreadable storage is ignored', async () => {
     const storage = memoryStorage()
     storage.setItem(

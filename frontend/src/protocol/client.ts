@@ -242,8 +242,10 @@ export class ParleyClient {
 
   private snapshot: ClientSnapshot
   private readonly listeners = new Set<() => void>()
-  /** What the outbox store last saved, to write only on a change. */
-  private savedOutbox = '[]'
+  /** This client's unacked messages as last saved, to write only on a change. */
+  private savedOutbox = ''
+  /** Every clientId this client has held: the stored entries it may drop. Others belong to other tabs. */
+  private readonly outboxIds = new Set<string>()
 
   constructor(opts: ParleyClientOptions) {
     this.opts = opts
@@ -270,18 +272,24 @@ export class ParleyClient {
       r.outgoing.push({ clientId: o.clientId, room: o.room, text: o.text, status: o.status === 'failed' ? 'failed' : 'sending', error: o.error, sentOn: 0 })
       this.wanted.add(o.room)
     }
-    this.savedOutbox = JSON.stringify(stored)
     for (const r of this.rooms.values()) this.touch(r)
   }
 
+  /**
+   * Writes this client's unacked messages to the outbox store when they changed, keeping the entries of other
+   * tabs of the same user (those this client never held): each tab drops only what it sent or discarded.
+   */
   private saveOutbox(): void {
-    if (!this.opts.outbox) return
-    const all: OutgoingMessage[] = []
-    for (const r of this.rooms.values()) for (const { sentOn: _sentOn, ...o } of r.outgoing) all.push(o)
-    const json = JSON.stringify(all)
+    const store = this.opts.outbox
+    if (!store) return
+    const mine: OutgoingMessage[] = []
+    for (const r of this.rooms.values()) for (const { sentOn: _sentOn, ...o } of r.outgoing) mine.push(o)
+    const json = JSON.stringify(mine)
     if (json === this.savedOutbox) return
     this.savedOutbox = json
-    this.opts.outbox.save(all)
+    for (const o of mine) this.outboxIds.add(o.clientId)
+    const others = store.load().filter((o) => !this.outboxIds.has(o.clientId))
+    store.save([...others, ...mine])
   }
 
   // ---- observable state --------------------------------------------------------
