@@ -110,6 +110,14 @@ public interface AssistantConfig {
         /** Base URL; requests go to {@code <base>/chat/completions} ({@code OPENAI_BASE_URL}, default {@code https://api.openai.com/v1}). */
         @WithDefault("https://api.openai.com/v1")
         String baseUrl();
+
+        /**
+         * The request field that carries the reply limit ({@code OPENAI_MAX_TOKENS_FIELD}): {@code max_completion_tokens}
+         * (OpenAI's current name; its reasoning and newest models refuse the old one) or {@code max_tokens} (what most
+         * OpenAI-compatible servers read). Unset: {@code max_completion_tokens} for {@code api.openai.com}, else
+         * {@code max_tokens}.
+         */
+        Optional<String> maxTokensField();
     }
 
     interface CircuitBreaker {

@@ -113,6 +113,9 @@ class ProviderFailureTest extends AssistantTestSupport {
             JsonNode request = OPENAI.chatRequests().get(0).body();
             assertThat(request.path("model").asText()).isEqualTo("gpt-4o-mini");
             assertThat(request.path("stream_options").path("include_usage").asBoolean()).isTrue();
+            // a compatible server (not api.openai.com) gets the reply limit in the field most of them read
+            assertThat(request.path("max_tokens").asInt()).isEqualTo(1024);
+            assertThat(request.has("max_completion_tokens")).isFalse();
             assertThat(OPENAI.chatRequests().get(0).headers().get("authorization")).isEqualTo("Bearer test-openai-key");
         }
     }

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 
@@ -54,12 +55,26 @@ public class OpenAiProvider implements Provider {
         }
     }
 
+    /** Which field carries the reply limit: the configured one, else OpenAI's current name for OpenAI itself. */
+    static String maxTokensField(String baseUrl, Optional<String> configured) {
+        Optional<String> field = configured.map(String::strip).filter(f -> !f.isEmpty());
+        if (field.isPresent()) {
+            if (!field.get().equals("max_tokens") && !field.get().equals("max_completion_tokens")) {
+                throw new ProviderException(ProviderException.Kind.NOT_CONFIGURED,
+                        "OPENAI_MAX_TOKENS_FIELD must be max_tokens or max_completion_tokens, not \"" + field.get() + "\"");
+            }
+            return field.get();
+        }
+        String host = java.net.URI.create(Urls.trim(baseUrl)).getHost();
+        return host != null && host.equalsIgnoreCase("api.openai.com") ? "max_completion_tokens" : "max_tokens";
+    }
+
     private ObjectNode body(LlmRequest request) {
         ObjectNode body = json.createObjectNode();
         body.put("model", request.model());
         body.put("stream", true);
         body.putObject("stream_options").put("include_usage", true);
-        body.put("max_tokens", request.maxTokens());
+        body.put(maxTokensField(config.openai().baseUrl(), config.openai().maxTokensField()), request.maxTokens());
         ArrayNode messages = body.putArray("messages");
         if (request.system() != null) {
             messages.addObject().put("role", "system").put("content", request.system());

@@ -45,6 +45,18 @@ class ErrorClassificationTest {
     }
 
     @Test
+    void theReplyLimitFieldIsOpenAisCurrentNameForOpenAiAndTheCommonOneElsewhere() {
+        assertThat(OpenAiProvider.maxTokensField("https://api.openai.com/v1", java.util.Optional.empty())).isEqualTo("max_completion_tokens");
+        assertThat(OpenAiProvider.maxTokensField("http://localhost:8000/v1/", java.util.Optional.empty())).isEqualTo("max_tokens");
+        assertThat(OpenAiProvider.maxTokensField("https://openrouter.ai/api/v1", java.util.Optional.of(" "))).isEqualTo("max_tokens");
+        assertThat(OpenAiProvider.maxTokensField("http://localhost:8000/v1", java.util.Optional.of("max_completion_tokens")))
+                .isEqualTo("max_completion_tokens");
+        assertThat(OpenAiProvider.maxTokensField("https://api.openai.com/v1", java.util.Optional.of("max_tokens"))).isEqualTo("max_tokens");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> OpenAiProvider.maxTokensField("http://x/v1", java.util.Optional.of("maxTokens")))
+                .isInstanceOf(ProviderException.class).hasMessageContaining("OPENAI_MAX_TOKENS_FIELD");
+    }
+
+    @Test
     void modelIdsSplitAtTheFirstSlash() {
         assertThat(ModelId.parse("openai/meta-llama/Llama-3.1-8B")).isEqualTo(new ModelId("openai", "meta-llama/Llama-3.1-8B"));
         assertThat(ModelId.parse("Ollama/llama3.2:latest")).isEqualTo(new ModelId("ollama", "llama3.2:latest"));
