@@ -1,24 +1,32 @@
-package dev.parley.assistant.provider;
+package dev.parley.assistant;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.parley.assistant.provider.AnthropicProvider;
+import dev.parley.assistant.provider.Cancellation;
+import dev.parley.assistant.provider.LlmMessage;
+import dev.parley.assistant.provider.LlmReply;
+import dev.parley.assistant.provider.LlmRequest;
+import dev.parley.assistant.provider.OllamaProvider;
+import dev.parley.assistant.provider.OpenAiProvider;
+import dev.parley.assistant.provider.Provider;
 import dev.parley.assistant.standin.StandIn;
 import dev.parley.assistant.standin.StandIns;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.util.List;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * Requests sent back to back, as the rounds of a tool-using turn are, each get an answer on the first attempt: a
  * finished stream hands its pooled connection back whole instead of cutting it under the next request. Called on
- * the providers directly, so no retry can hide a failed attempt.
+ * the providers directly, so no retry can hide a failed attempt. (The shared setup waits for any turn left by an
+ * earlier test and resets the stand-ins.)
  */
 @QuarkusTest
 @QuarkusTestResource(StandIns.class)
-class ConnectionReuseTest {
+class ConnectionReuseTest extends AssistantTestSupport {
     private static final int ROUNDS = 150;
 
     @Inject
@@ -27,11 +35,6 @@ class ConnectionReuseTest {
     AnthropicProvider anthropic;
     @Inject
     OpenAiProvider openai;
-
-    @BeforeEach
-    void freshStandIns() {
-        StandIns.resetAll();
-    }
 
     private static void backToBack(Provider provider, String model, StandIn standIn) {
         LlmRequest request = new LlmRequest(model, "You are terse.", List.of(new LlmMessage.User("hi")), List.of(), 64);
