@@ -14,6 +14,7 @@ import { readFile } from 'node:fs/promises'
 import { after, before, describe, test } from 'node:test'
 import { promisify } from 'node:util'
 import { chromium } from 'playwright-core'
+import { signUpIn } from './accounts.mjs'
 
 const BASE = process.env.PARLEY_URL?.replace(/\/$/, '')
 const ASSISTANT = process.env.PARLEY_ASSISTANT === '1'
@@ -314,14 +315,8 @@ async function signUp(name) {
   const context = await browser.newContext()
   context.setDefaultTimeout(TIMEOUT)
   const user = { name, context, page: null, frames: [], sockets: 0 }
-  const page = await openPage(user)
-  user.page = page
-  await page.goto(`${BASE}/`)
-  await page.getByRole('button', { name: 'Create an account' }).click()
-  await page.getByLabel('Username').fill(name)
-  await page.getByLabel('Password').fill('correct horse battery')
-  await page.getByRole('button', { name: 'Sign up' }).click()
-  await page.locator('.connection[data-state="online"]').waitFor()
+  user.page = await openPage(user)
+  await signUpIn(user.page, BASE, name)
   return user
 }
 

@@ -2,6 +2,7 @@
 //   PARLEY_URL=http://127.0.0.1:8080 OUT=../docs/screenshot-room.png node e2e/screenshot.mjs
 // Needs a server whose assistant answers (a real provider or a stand-in) and /usr/bin/chromium.
 import { chromium } from 'playwright-core'
+import { signUpIn } from './accounts.mjs'
 
 const BASE = (process.env.PARLEY_URL ?? 'http://127.0.0.1:8080').replace(/\/$/, '')
 const OUT = process.env.OUT ?? 'screenshot-room.png'
@@ -17,12 +18,7 @@ const browser = await chromium.launch({
 async function user(name) {
   const context = await browser.newContext({ viewport: { width: 1200, height: 720 } })
   const page = await context.newPage()
-  await page.goto(`${BASE}/`)
-  await page.getByRole('button', { name: 'Create an account' }).click()
-  await page.getByLabel('Username').fill(name)
-  await page.getByLabel('Password').fill('correct horse battery')
-  await page.getByRole('button', { name: 'Sign up' }).click()
-  await page.locator('.connection[data-state="online"]').waitFor()
+  await signUpIn(page, BASE, name)
   return page
 }
 

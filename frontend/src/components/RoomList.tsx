@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react'
-import { api, ApiError, ROOM_PATTERN, type AssistantMode, type RoomInfo } from '../api'
+import { api, ApiError, ROOM_PATTERN, type RoomInfo } from '../api'
 import { commaList } from '../text'
+import { RoomFields, type RoomFieldValues } from './RoomFields'
 
 interface Props {
   rooms: RoomInfo[] | null
@@ -55,12 +56,10 @@ export function RoomList({ rooms, current, liveOnline, token, onRefresh, onOpen 
 }
 
 function CreateRoomForm({ token, onCreated }: { token: string; onCreated: (name: string) => void }) {
+  const empty: RoomFieldValues = { description: '', tags: '', members: '', assistant: 'mention' }
   const [name, setName] = useState('')
-  const [description, setDescription] = useState('')
-  const [tags, setTags] = useState('')
+  const [fields, setFields] = useState<RoomFieldValues>(empty)
   const [isPrivate, setPrivate] = useState(false)
-  const [members, setMembers] = useState('')
-  const [assistant, setAssistant] = useState<AssistantMode>('mention')
   const [error, setError] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
 
@@ -71,16 +70,14 @@ function CreateRoomForm({ token, onCreated }: { token: string; onCreated: (name:
     try {
       await api.createRoom(token, {
         name,
-        description: description || undefined,
-        tags: commaList(tags),
+        description: fields.description || undefined,
+        tags: commaList(fields.tags),
         private: isPrivate,
-        assistant,
-        members: isPrivate ? commaList(members) : undefined,
+        assistant: fields.assistant,
+        members: isPrivate ? commaList(fields.members) : undefined,
       })
       setName('')
-      setDescription('')
-      setTags('')
-      setMembers('')
+      setFields({ ...empty, assistant: fields.assistant })
       onCreated(name)
     } catch (err) {
       setError(
@@ -107,32 +104,12 @@ function CreateRoomForm({ token, onCreated }: { token: string; onCreated: (name:
           onChange={(e) => setName(e.target.value)}
         />
       </label>
-      <label>
-        Description
-        <input value={description} onChange={(e) => setDescription(e.target.value)} />
-      </label>
-      <label>
-        Tags (comma separated)
-        <input value={tags} onChange={(e) => setTags(e.target.value)} />
-      </label>
-      <label className="inline">
-        <input type="checkbox" checked={isPrivate} onChange={(e) => setPrivate(e.target.checked)} />
-        Private
-      </label>
-      {isPrivate && (
-        <label>
-          Members (comma separated)
-          <input value={members} onChange={(e) => setMembers(e.target.value)} />
+      <RoomFields values={fields} onChange={(c) => setFields({ ...fields, ...c })} showMembers={isPrivate}>
+        <label className="inline">
+          <input type="checkbox" checked={isPrivate} onChange={(e) => setPrivate(e.target.checked)} />
+          Private
         </label>
-      )}
-      <label>
-        Assistant
-        <select value={assistant} onChange={(e) => setAssistant(e.target.value as AssistantMode)}>
-          <option value="mention">When mentioned (@assistant)</option>
-          <option value="always">Every message</option>
-          <option value="off">Off</option>
-        </select>
-      </label>
+      </RoomFields>
       {error && (
         <p role="alert" className="error">
           {error}

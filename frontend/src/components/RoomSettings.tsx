@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react'
-import { api, type AssistantMode, type RoomInfo } from '../api'
+import { api, type RoomInfo } from '../api'
 import { commaList } from '../text'
+import { RoomFields, type RoomFieldValues } from './RoomFields'
 
 interface Props {
   info: RoomInfo
@@ -12,10 +13,12 @@ interface Props {
 
 /** The owner's (or an admin's) form for a room: description, tags, assistant mode, members; and deleting it. */
 export function RoomSettings({ info, token, onSaved, onDeleted, onClose }: Props) {
-  const [description, setDescription] = useState(info.description ?? '')
-  const [tags, setTags] = useState((info.tags ?? []).join(', '))
-  const [assistant, setAssistant] = useState<AssistantMode>(info.assistant ?? 'mention')
-  const [members, setMembers] = useState((info.members ?? []).filter((m) => m !== info.owner).join(', '))
+  const [fields, setFields] = useState<RoomFieldValues>({
+    description: info.description ?? '',
+    tags: (info.tags ?? []).join(', '),
+    members: (info.members ?? []).filter((m) => m !== info.owner).join(', '),
+    assistant: info.assistant ?? 'mention',
+  })
   const [confirmDelete, setConfirmDelete] = useState(false)
   const [error, setError] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
@@ -38,10 +41,10 @@ export function RoomSettings({ info, token, onSaved, onDeleted, onClose }: Props
     void run(
       () =>
         api.updateRoom(token, info.name, {
-          description,
-          tags: commaList(tags),
-          assistant,
-          members: info.private ? commaList(members) : undefined,
+          description: fields.description,
+          tags: commaList(fields.tags),
+          assistant: fields.assistant,
+          members: info.private ? commaList(fields.members) : undefined,
         }),
       onSaved,
     )
@@ -49,28 +52,7 @@ export function RoomSettings({ info, token, onSaved, onDeleted, onClose }: Props
 
   return (
     <form onSubmit={save} className="stack settings" aria-label="Room settings">
-      <label>
-        Description
-        <input value={description} onChange={(e) => setDescription(e.target.value)} />
-      </label>
-      <label>
-        Tags (comma separated)
-        <input value={tags} onChange={(e) => setTags(e.target.value)} />
-      </label>
-      {info.private && (
-        <label>
-          Members (comma separated)
-          <input value={members} onChange={(e) => setMembers(e.target.value)} />
-        </label>
-      )}
-      <label>
-        Assistant
-        <select value={assistant} onChange={(e) => setAssistant(e.target.value as AssistantMode)}>
-          <option value="mention">When mentioned (@assistant)</option>
-          <option value="always">Every message</option>
-          <option value="off">Off</option>
-        </select>
-      </label>
+      <RoomFields values={fields} onChange={(c) => setFields({ ...fields, ...c })} showMembers={info.private} />
       {error && (
         <p role="alert" className="error">
           {error}

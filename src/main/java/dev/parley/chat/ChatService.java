@@ -107,11 +107,19 @@ public class ChatService {
 
     private void leave(ChatSession session, String room) {
         String name = RoomNames.requireRoom(room);
-        if (session.rooms().remove(name) == null) {
+        if (!takeOut(session, name)) {
             throw new ProtocolException(ErrorCode.NOT_JOINED, "not in room " + name);
+        }
+    }
+
+    /** Takes a connection out of a room it is in and tells it with {@code left}; false when it was not in it. */
+    private boolean takeOut(ChatSession session, String name) {
+        if (session.rooms().remove(name) == null) {
+            return false;
         }
         detach(session, name);
         session.send(outbox.encode(new ServerEvent.Left(name)));
+        return true;
     }
 
     /** The connection is gone: it leaves every room it was in. */
@@ -255,9 +263,8 @@ public class ChatService {
         }
         rooms.audience(name).ifPresent(mayStay -> {
             for (ChatSession session : inRoom) {
-                if (!mayStay.test(session.caller()) && session.rooms().remove(name) != null) {
-                    detach(session, name);
-                    session.send(outbox.encode(new ServerEvent.Left(name)));
+                if (!mayStay.test(session.caller())) {
+                    takeOut(session, name);
                 }
             }
         });
