@@ -10,6 +10,7 @@ import dev.parley.chat.Outbox;
 import dev.parley.message.Draft;
 import dev.parley.message.Stored;
 import dev.parley.protocol.ErrorCode;
+import dev.parley.protocol.MessageKind;
 import dev.parley.protocol.MessageView;
 import dev.parley.protocol.ProtocolException;
 import dev.parley.protocol.ServerEvent;
@@ -55,7 +56,7 @@ public class AssistantHook implements MessageHook {
 
     @Override
     public CompletableFuture<Stored> command(ChatSession session, Draft draft) {
-        return "user".equals(draft.kind()) && SlashCommands.isCommand(draft.text()) ? commands.run(session, draft) : null;
+        return draft.kind() == MessageKind.USER && SlashCommands.isCommand(draft.text()) ? commands.run(session, draft) : null;
     }
 
     /** True when the text calls the assistant by name. */
@@ -65,7 +66,7 @@ public class AssistantHook implements MessageHook {
 
     @Override
     public void stored(ChatSession session, MessageView message) {
-        if (!"user".equals(message.kind()) || message.sender().equalsIgnoreCase(config.assistantName())) {
+        if (message.kind() != MessageKind.USER || message.sender().equalsIgnoreCase(config.assistantName())) {
             return;
         }
         boolean mentioned = mentions(message.text());

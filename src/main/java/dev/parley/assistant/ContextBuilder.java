@@ -2,6 +2,7 @@ package dev.parley.assistant;
 
 import dev.parley.assistant.provider.LlmMessage;
 import dev.parley.message.Message;
+import dev.parley.protocol.MessageKind;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
@@ -40,10 +41,10 @@ public class ContextBuilder {
                     "roomId = ?1 and seq > ?2 and seq < ?3 order by seq desc", roomId, clearedSeq, bound).page(0, PAGE).list());
             for (Message m : page) {
                 below = m.seq;
-                if ("system".equals(m.kind)) {
+                if (m.kind == MessageKind.SYSTEM) {
                     continue;
                 }
-                boolean assistant = "assistant".equals(m.kind);
+                boolean assistant = m.kind == MessageKind.ASSISTANT;
                 String text = assistant ? m.text : m.sender + ": " + m.text;
                 int cost = tokens.message(text);
                 if (used + cost > budget && !newestFirst.isEmpty()) {

@@ -185,8 +185,8 @@ public class TurnRunner {
 
     private void store(Turn turn, String text, String model, boolean cached, boolean cancelled, int in, int out, String meta) {
         turn.settle(); // the queue has room again before the reply reaches anyone
-        Draft draft = new Draft(turn.roomId, turn.room, config.assistantName(), null, "assistant", text, model, turn.id,
-                cached, cancelled ? Boolean.TRUE : null, in, out, meta);
+        Draft draft = Draft.assistant(turn.roomId, turn.room, config.assistantName(), text,
+                new Draft.Reply(model, turn.id, cached, cancelled, in, out, meta));
         try {
             writer.submit(draft).join();
         } catch (CompletionException | ProtocolException e) {

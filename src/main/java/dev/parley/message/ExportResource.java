@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.parley.auth.Caller;
 import dev.parley.protocol.ErrorCode;
+import dev.parley.protocol.MessageKind;
 import dev.parley.protocol.ProtocolException;
 import dev.parley.protocol.Timestamps;
 import dev.parley.room.Room;
@@ -126,12 +127,12 @@ public class ExportResource {
         e.put("id", m.id);
         e.put("ts", Timestamps.format(m.createdAt));
         e.put("speaker", m.sender);
-        e.put("kind", m.kind);
+        e.put("kind", m.kind.wire());
         e.put("text", m.text);
         if (m.clientId != null) {
             e.put("clientId", m.clientId);
         }
-        if ("assistant".equals(m.kind)) {
+        if (m.kind == MessageKind.ASSISTANT) {
             e.put("model", m.model);
             e.put("turnId", m.turnId);
             e.put("cached", Boolean.TRUE.equals(m.cached));

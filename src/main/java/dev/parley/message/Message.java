@@ -1,5 +1,6 @@
 package dev.parley.message;
 
+import dev.parley.protocol.MessageKind;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -32,7 +33,7 @@ public class Message extends PanacheEntityBase {
     public String sender;
 
     @Column(nullable = false)
-    public String kind;
+    public MessageKind kind;
 
     @Column(name = "body", nullable = false)
     public String text;

@@ -242,13 +242,16 @@ public class MessageWriter {
                 m.kind = d.kind();
                 m.text = d.text();
                 m.createdAt = now;
-                m.model = d.model();
-                m.turnId = d.turnId();
-                m.cached = d.cached();
-                m.cancelled = d.cancelled();
-                m.inputTokens = d.inputTokens();
-                m.outputTokens = d.outputTokens();
-                m.meta = d.meta();
+                if (d.reply() != null) {
+                    Draft.Reply r = d.reply();
+                    m.model = r.model();
+                    m.turnId = r.turnId();
+                    m.cached = r.cached();
+                    m.cancelled = r.cancelled() ? Boolean.TRUE : null;
+                    m.inputTokens = r.inputTokens();
+                    m.outputTokens = r.outputTokens();
+                    m.meta = r.meta();
+                }
                 em.persist(m); // the id comes from the pooled sequence at persist time
                 if (d.clientId() != null) {
                     storedNow.put(key(d), m);

@@ -1,5 +1,6 @@
 package dev.parley.message;
 
+import dev.parley.protocol.MessageKind;
 import dev.parley.protocol.MessageView;
 import dev.parley.protocol.Timestamps;
 
@@ -9,7 +10,7 @@ public final class Messages {
     }
 
     public static MessageView view(Message m, String room) {
-        boolean assistant = "assistant".equals(m.kind);
+        boolean assistant = m.kind == MessageKind.ASSISTANT;
         MessageView.Usage usage = assistant && m.inputTokens != null
                 ? new MessageView.Usage(m.inputTokens, m.outputTokens == null ? 0 : m.outputTokens) : null;
         return new MessageView(room, m.id, m.seq, m.clientId, m.sender, m.kind, m.text, Timestamps.format(m.createdAt),

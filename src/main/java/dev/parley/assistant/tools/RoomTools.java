@@ -140,7 +140,7 @@ public class RoomTools {
     private ArrayNode messages(List<Message> list) {
         ArrayNode out = json.createArrayNode();
         for (Message m : list) {
-            out.addObject().put("seq", m.seq).put("sender", m.sender).put("kind", m.kind).put("text", m.text)
+            out.addObject().put("seq", m.seq).put("sender", m.sender).put("kind", m.kind.wire()).put("text", m.text)
                     .put("ts", Timestamps.format(m.createdAt));
         }
         return out;
