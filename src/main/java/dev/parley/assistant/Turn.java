@@ -54,7 +54,7 @@ public final class Turn {
 
     /** Tells every member of the room that the turn is queued ({@code queuePosition} > 0) or starting. */
     synchronized void start(RoomHub hub, Integer queuePosition) {
-        hub.broadcast(room, new ServerEvent.AssistantStart(room, id, replyTo, model, queuePosition), s -> receivers.add(s.id()) || true);
+        hub.broadcast(room, new ServerEvent.AssistantStart(room, id, replyTo, model, queuePosition, null), s -> receivers.add(s.id()) || true);
     }
 
     /** The next piece of text, to every member that saw the start. */
@@ -75,7 +75,7 @@ public final class Turn {
         if (finished) {
             return;
         }
-        session.send(outbox.encode(new ServerEvent.AssistantStart(room, id, replyTo, model, null)));
+        session.send(outbox.encode(new ServerEvent.AssistantStart(room, id, replyTo, model, null, null)));
         if (!streamed.isEmpty()) {
             session.send(outbox.encode(new ServerEvent.AssistantDelta(room, id, streamed.toString())));
         }

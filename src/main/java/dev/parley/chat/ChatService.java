@@ -88,7 +88,7 @@ public class ChatService {
             // before the joiner's `joined`: whoever joins after that sees this user in `members` instead
             hub.broadcast(name, new ServerEvent.Presence(name, session.user(), "online"), s -> !s.user().equals(session.user()));
         }
-        sub.activate(outbox.encode(new ServerEvent.Joined(name, members(room, name), snapshot.messages(),
+        sub.activate(outbox.encode(new ServerEvent.Joined(name, 0L, members(room, name), snapshot.messages(),
                 snapshot.lastSeq(), snapshot.recovered())), snapshot.lastSeq());
         for (MessageHook hook : hooks) {
             hook.joined(session, name);

@@ -11,7 +11,8 @@ public sealed interface ClientEvent {
         return null;
     }
 
-    record JoinRoom(String room, Long since) implements ClientEvent {
+    /** {@code since}: the last seq the client holds; {@code epoch}: the room epoch that seq belongs to (both optional). */
+    record JoinRoom(String room, Long since, Long epoch) implements ClientEvent {
         public String type() { return "join_room"; }
     }
 

@@ -56,7 +56,7 @@ public final class ClientEvents {
         }
         String type = typeNode.asText();
         return switch (type) {
-            case "join_room" -> new ClientEvent.JoinRoom(text(node, "room", type), since(node, type));
+            case "join_room" -> new ClientEvent.JoinRoom(text(node, "room", type), since(node, type), epoch(node, type));
             case "leave_room" -> new ClientEvent.LeaveRoom(text(node, "room", type));
             case "send_message" -> {
                 JsonNode clientId = node.get("clientId");
@@ -99,12 +99,21 @@ public final class ClientEvents {
     }
 
     private static Long since(JsonNode node, String ref) {
-        JsonNode value = node.get("since");
+        return optionalCount(node, "since", ref);
+    }
+
+    private static Long epoch(JsonNode node, String ref) {
+        return optionalCount(node, "epoch", ref);
+    }
+
+    /** An optional non-negative integer field. */
+    private static Long optionalCount(JsonNode node, String field, String ref) {
+        JsonNode value = node.get(field);
         if (value == null || value.isNull()) {
             return null;
         }
         if (!value.canConvertToExactIntegral() || !value.canConvertToLong() || value.asLong() < 0) {
-            throw new DecodeException(ErrorCode.BAD_REQUEST, "field \"since\" must be a non-negative integer", ref);
+            throw new DecodeException(ErrorCode.BAD_REQUEST, "field \"" + field + "\" must be a non-negative integer", ref);
         }
         return value.asLong();
     }

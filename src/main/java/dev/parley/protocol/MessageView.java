@@ -10,7 +10,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 @RegisterForReflection
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record MessageView(String room, long id, long seq, String clientId, String sender, MessageKind kind, String text,
-        String ts, String model, String turnId, Boolean cached, Usage usage, Boolean cancelled) implements ServerEvent {
+        String ts, String model, String turnId, Boolean cached, Usage usage, Boolean cancelled, Boolean imported) implements ServerEvent {
 
     /** Token counts of an assistant reply. */
     @RegisterForReflection

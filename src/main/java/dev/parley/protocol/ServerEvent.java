@@ -34,7 +34,7 @@ public sealed interface ServerEvent permits MessageView, ServerEvent.Joined, Ser
     }
 
     @RegisterForReflection
-    record Joined(String room, List<Member> members, List<MessageView> messages, long lastSeq, boolean recovered)
+    record Joined(String room, long epoch, List<Member> members, List<MessageView> messages, long lastSeq, boolean recovered)
             implements ServerEvent {
     }
 
@@ -54,9 +54,10 @@ public sealed interface ServerEvent permits MessageView, ServerEvent.Joined, Ser
     record TypingEvent(String room, String user, boolean typing) implements ServerEvent {
     }
 
+    /** {@code sender}: the assistant's display name (extension: {@code ASSISTANT_NAME}), so a client labels the stream. */
     @RegisterForReflection
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record AssistantStart(String room, String turnId, long replyTo, String model, Integer queuePosition)
+    record AssistantStart(String room, String turnId, long replyTo, String model, Integer queuePosition, String sender)
             implements ServerEvent {
     }
 
@@ -70,7 +71,8 @@ public sealed interface ServerEvent permits MessageView, ServerEvent.Joined, Ser
 
     @RegisterForReflection
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record CommandResult(String room, String command, String text, Object data) implements ServerEvent {
+    /** {@code clientId} (extension): the clientId of the {@code send_message} that carried the command. */
+    record CommandResult(String room, String command, String text, Object data, String clientId) implements ServerEvent {
     }
 
     @RegisterForReflection

@@ -88,7 +88,7 @@ public class SlashCommands {
     }
 
     private CompletableFuture<Stored> answer(ChatSession session, String room, String command, String text, Object data) {
-        ServerEvent.CommandResult result = new ServerEvent.CommandResult(room, command, text, data);
+        ServerEvent.CommandResult result = new ServerEvent.CommandResult(room, command, text, data, null);
         if (session != null) {
             session.send(outbox.encode(result));
         }
