@@ -59,6 +59,11 @@ public class AssistantHook implements MessageHook {
         return draft.kind() == MessageKind.USER && SlashCommands.isCommand(draft.text()) ? commands.run(session, draft) : null;
     }
 
+    @Override
+    public boolean isCommand(String text) {
+        return SlashCommands.isCommand(text);
+    }
+
     /** True when the text calls the assistant by name. */
     boolean mentions(String text) {
         return mention.matcher(text).find();
@@ -142,7 +147,7 @@ public class AssistantHook implements MessageHook {
         if (turn == null || !turn.room().equals(room)) {
             return false;
         }
-        RoomRef ref = session.rooms().get(room);
+        RoomRef ref = session.room(room);
         boolean allowed = turn.asker().username().equals(session.user()) || session.caller().admin()
                 || (ref != null && session.user().equals(ref.owner()));
         if (!allowed) {

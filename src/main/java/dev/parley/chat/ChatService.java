@@ -15,7 +15,9 @@ import dev.parley.protocol.ServerEvent;
 import dev.parley.room.RoomNames;
 import dev.parley.room.RoomRef;
 import dev.parley.room.RoomService;
+import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -23,14 +25,22 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Predicate;
+import org.jboss.logging.Logger;
 
 /**
- * What the protocol's frames do. Called by {@link ChatSocket} on a virtual thread, one frame at a time per
- * connection; a send is queued to the {@link MessageWriter} and acknowledged when committed, so one connection's
- * sends are pipelined and never wait for each other.
+ * What the protocol's frames do. {@link #handle} runs on the connection's event loop, which owns the connection's
+ * state: quick frames (send, typing, leave, ping) are handled there at once; a join's database work and a slash
+ * command run on a virtual thread while the connection's later frames wait ({@link ChatSession#block}), and their
+ * outcome is applied back on the event loop. A send is queued to the {@link MessageWriter} and acknowledged when
+ * committed, so one connection's sends are pipelined and never wait for each other.
  */
 @Singleton
 public class ChatService {
+    private static final Logger LOG = Logger.getLogger(ChatService.class);
+
     private final RoomService rooms;
     private final HistoryService history;
     private final MessageWriter writer;
@@ -40,9 +50,10 @@ public class ChatService {
     private final Outbox outbox;
     private final ParleyConfig config;
     private final List<MessageHook> hooks;
+    private final ExecutorService blocking = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("parley-chat-", 0).factory());
 
     ChatService(RoomService rooms, HistoryService history, MessageWriter writer, RoomHub hub, PresenceTracker presence,
-            TypingTracker typing, Outbox outbox, ParleyConfig config, jakarta.enterprise.inject.Instance<MessageHook> hooks) {
+            TypingTracker typing, Outbox outbox, ParleyConfig config, Instance<MessageHook> hooks) {
         this.rooms = rooms;
         this.history = history;
         this.writer = writer;
@@ -54,6 +65,7 @@ public class ChatService {
         this.hooks = hooks.stream().toList();
     }
 
+    /** A client frame, on the connection's event loop. */
     public void handle(ChatSession session, ClientEvent event) {
         switch (event) {
             case ClientEvent.JoinRoom join -> join(session, join);
@@ -65,33 +77,64 @@ public class ChatService {
         }
     }
 
+    // ---- join ----
+
     private void join(ChatSession session, ClientEvent.JoinRoom join) {
         String name = RoomNames.requireRoom(join.room());
-        RoomRef room = rooms.joinOrCreate(name, session.caller());
-        boolean rejoin = session.rooms().containsKey(name);
-        if (rejoin) {
-            // a second join on the same connection (a resume): replace the live stream, keep presence as it is
-            hub.unsubscribe(name, session);
-        }
-        Subscription sub = hub.subscribe(name, session);
-        session.rooms().put(name, room);
-        HistoryService.Snapshot snapshot;
+        session.block();
+        blocking.execute(() -> {
+            Subscription sub = null;
+            try {
+                RoomRef room = rooms.joinOrCreate(name, session.caller());
+                sub = hub.subscribe(name, session); // before the snapshot: see Subscription
+                HistoryService.Snapshot snapshot = history.snapshot(room.id(), name, join.since(), join.epoch());
+                Subscription joined = sub;
+                session.run(() -> joined(session, room, joined, snapshot));
+            } catch (Throwable failure) {
+                Subscription abandoned = sub;
+                session.run(() -> {
+                    if (abandoned != null) {
+                        hub.unsubscribe(abandoned);
+                    }
+                    answerFailure(session, failure, "join_room");
+                    session.unblock();
+                });
+            }
+        });
+    }
+
+    /** On the event loop: the join's database work is done; the connection enters the room. */
+    private void joined(ChatSession session, RoomRef room, Subscription sub, HistoryService.Snapshot snapshot) {
+        String name = room.name();
         try {
-            snapshot = history.snapshot(room.id(), name, join.since());
+            if (session.ended() || sub.revoked()) {
+                // the connection closed, or lost the room (removed, deleted) while the join was served
+                hub.unsubscribe(sub);
+                if (!session.ended()) {
+                    session.send(outbox.encode(new ServerEvent.Error(ErrorCode.NOT_FOUND, "no such room: " + name, "join_room", null)));
+                }
+                return;
+            }
+            Subscription previous = session.subscription(name);
+            if (previous != null) {
+                // a second join on the same connection (a resume): the new stream replaces the old, presence stays
+                previous.revoke();
+                hub.unsubscribe(previous);
+            } else if (presence.connect(name, session.user())) {
+                // before the joiner's `joined`: whoever joins after that sees this user in `members` instead
+                String user = session.user();
+                hub.broadcast(name, new ServerEvent.Presence(name, user, "online"), s -> !s.user().equals(user));
+            }
+            session.enter(room, sub);
+            sub.activate(outbox.encode(new ServerEvent.Joined(name, room.id(), members(room, name), snapshot.messages(),
+                    snapshot.lastSeq(), snapshot.recovered())), snapshot.lastSeq());
+            for (MessageHook hook : hooks) {
+                hook.joined(session, name);
+            }
         } catch (RuntimeException e) {
-            hub.unsubscribe(name, session);
-            session.rooms().remove(name);
-            throw e;
-        }
-        boolean cameOnline = !rejoin && presence.connect(name, session.user());
-        if (cameOnline) {
-            // before the joiner's `joined`: whoever joins after that sees this user in `members` instead
-            hub.broadcast(name, new ServerEvent.Presence(name, session.user(), "online"), s -> !s.user().equals(session.user()));
-        }
-        sub.activate(outbox.encode(new ServerEvent.Joined(name, 0L, members(room, name), snapshot.messages(),
-                snapshot.lastSeq(), snapshot.recovered())), snapshot.lastSeq());
-        for (MessageHook hook : hooks) {
-            hook.joined(session, name);
+            answerFailure(session, e, "join_room");
+        } finally {
+            session.unblock();
         }
     }
 
@@ -105,6 +148,8 @@ public class ChatService {
         return members;
     }
 
+    // ---- leave, disconnect, removal ----
+
     private void leave(ChatSession session, String room) {
         String name = RoomNames.requireRoom(room);
         if (!takeOut(session, name)) {
@@ -112,56 +157,127 @@ public class ChatService {
         }
     }
 
-    /** Takes a connection out of a room it is in and tells it with {@code left}; false when it was not in it. */
+    /** On the event loop: takes the connection out of a room it is in and tells it with {@code left}. */
     private boolean takeOut(ChatSession session, String name) {
-        if (session.rooms().remove(name) == null) {
+        Subscription sub = session.exit(name);
+        if (sub == null) {
             return false;
         }
-        detach(session, name);
+        detach(session, sub);
         session.send(outbox.encode(new ServerEvent.Left(name)));
         return true;
     }
 
-    /** The connection is gone: it leaves every room it was in. */
-    public void disconnected(ChatSession session) {
-        for (String room : List.copyOf(session.rooms().keySet())) {
-            // whoever takes the room out of the session (this, a leave, an eviction) detaches it, once
-            if (session.rooms().remove(room) != null) {
-                detach(session, room);
+    /** On the event loop: the connection is gone; it leaves every room it was in. */
+    void disconnected(ChatSession session) {
+        for (String name : session.roomNames()) {
+            Subscription sub = session.exit(name);
+            if (sub != null) {
+                detach(session, sub);
             }
         }
     }
 
-    private void detach(ChatSession session, String room) {
-        hub.unsubscribe(room, session);
+    private void detach(ChatSession session, Subscription sub) {
+        sub.revoke();
+        hub.unsubscribe(sub);
+        String room = sub.room();
         if (presence.disconnect(room, session.user())) {
             stopTyping(room, session.user());
             hub.broadcast(room, new ServerEvent.Presence(room, session.user(), "offline"), s -> true);
         }
     }
 
+    /**
+     * Takes the room away from connections that may no longer be in it, each on its own event loop: a connection
+     * in the room leaves it ({@code left}); one whose join is still being served gets {@code not_found} for it.
+     */
+    private void revoke(String name, Predicate<ChatSession> mayStay) {
+        for (Subscription sub : hub.subscriptions(name)) {
+            ChatSession session = sub.session();
+            if (mayStay.test(session)) {
+                continue;
+            }
+            session.run(() -> {
+                if (session.subscription(name) == sub) {
+                    takeOut(session, name);
+                } else {
+                    sub.revoke();
+                    hub.unsubscribe(sub);
+                }
+            });
+        }
+    }
+
+    /**
+     * A room's members or privacy changed: connections whose user may no longer see it leave it at once, as if
+     * they had sent {@code leave_room}, so a removed member stops receiving its messages.
+     */
+    void roomChanged(@Observes RoomService.RoomChanged event) {
+        if (hub.subscriptions(event.name()).isEmpty()) {
+            return;
+        }
+        rooms.audience(event.name()).ifPresentOrElse(
+                audience -> revoke(event.name(), s -> audience.test(s.caller())),
+                () -> revoke(event.name(), s -> false));
+    }
+
+    void roomDeleted(@Observes RoomService.RoomDeleted event) {
+        revoke(event.name(), s -> false);
+    }
+
+    // ---- send ----
+
     private void send(ChatSession session, ClientEvent.SendMessage send) {
         RoomRef room = joined(session, send.room());
         validateClientId(send.clientId());
         Draft draft = Draft.user(room.id(), room.name(), session.user(), send.clientId(), validateText(send.text()));
-        CompletableFuture<Stored> stored = submit(session, draft);
+        if (isCommand(draft.text())) {
+            // a command may read or write the database: off the event loop, later frames wait for it
+            session.block();
+            blocking.execute(() -> {
+                CompletableFuture<Stored> result;
+                try {
+                    result = submit(session, draft);
+                } catch (Throwable failure) {
+                    result = CompletableFuture.failedFuture(failure);
+                }
+                CompletableFuture<Stored> outcome = result;
+                session.run(() -> {
+                    acknowledge(session, send.clientId(), outcome);
+                    session.unblock();
+                });
+            });
+            return;
+        }
+        acknowledge(session, send.clientId(), submit(session, draft));
+    }
+
+    /** Answers the sender once the send settles: {@code ack} after the commit, or the error. */
+    private void acknowledge(ChatSession session, String clientId, CompletableFuture<Stored> stored) {
         stored.whenComplete((result, failure) -> {
             if (failure != null) {
-                ProtocolException e = unwrap(failure);
-                session.send(outbox.encode(ServerEvent.Error.of(e, send.clientId())));
-                return;
+                answerFailure(session, failure, clientId);
+            } else if (!result.answered()) { // a command that answered with command_result stored nothing to acknowledge
+                MessageView m = result.message();
+                session.send(outbox.encode(new ServerEvent.Ack(m.room(), clientId, m.id(), m.seq(), m.ts(), result.duplicate())));
             }
-            if (result.answered()) {
-                return; // a command that answered with command_result: nothing was stored, nothing to acknowledge
-            }
-            MessageView m = result.message();
-            session.send(outbox.encode(new ServerEvent.Ack(m.room(), send.clientId(), m.id(), m.seq(), m.ts(), result.duplicate())));
         });
+    }
+
+    private boolean isCommand(String text) {
+        for (MessageHook hook : hooks) {
+            if (hook.isCommand(text)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
      * The common path of every person's message (WebSocket and REST): slash commands go to their handler, other
      * text is stored, ends the sender's typing indicator and is offered to the hooks (the assistant) after commit.
+     * A hook that fails does not undo the stored message; the sender is told with {@code internal}.
      */
     public CompletableFuture<Stored> submit(ChatSession session, Draft draft) {
         for (MessageHook hook : hooks) {
@@ -172,15 +288,26 @@ public class ChatService {
         }
         CompletableFuture<Stored> stored = writer.submit(draft);
         stopTyping(draft.room(), draft.sender());
-        stored.thenAccept(result -> {
+        return stored.thenApply(result -> {
             if (!result.duplicate()) {
                 for (MessageHook hook : hooks) {
-                    hook.stored(session, result.message());
+                    try {
+                        hook.stored(session, result.message());
+                    } catch (RuntimeException e) {
+                        LOG.errorf(e, "hook %s failed on message %d of %s", hook.getClass().getSimpleName(),
+                                result.message().seq(), result.message().room());
+                        if (session != null) {
+                            session.send(outbox.encode(new ServerEvent.Error(ErrorCode.INTERNAL,
+                                    "your message was stored, but the assistant could not take it", draft.clientId(), null)));
+                        }
+                    }
                 }
             }
+            return result;
         });
-        return stored;
     }
+
+    // ---- typing, cancel ----
 
     private void typing(ChatSession session, ClientEvent.Typing t) {
         RoomRef room = joined(session, t.room());
@@ -214,9 +341,11 @@ public class ChatService {
         throw new ProtocolException(ErrorCode.NOT_FOUND, "no running assistant turn " + cancel.turnId());
     }
 
+    // ---- checks ----
+
     private RoomRef joined(ChatSession session, String room) {
         String name = RoomNames.requireRoom(room);
-        RoomRef ref = session.rooms().get(name);
+        RoomRef ref = session.room(name);
         if (ref == null) {
             throw new ProtocolException(ErrorCode.NOT_JOINED, "join room " + name + " first");
         }
@@ -246,32 +375,24 @@ public class ChatService {
         return text;
     }
 
-    static ProtocolException unwrap(Throwable failure) {
-        Throwable t = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-        return t instanceof ProtocolException p ? p : new ProtocolException(ErrorCode.INTERNAL, "internal error");
-    }
-
-    /**
-     * A room's members or privacy changed: connections whose user may no longer see it leave it at once, as if
-     * they had sent {@code leave_room}, so a removed member stops receiving its messages.
-     */
-    void roomChanged(@Observes RoomService.RoomChanged event) {
-        String name = event.name();
-        List<ChatSession> inRoom = hub.sessions(name);
-        if (inRoom.isEmpty()) {
-            return;
+    /** Tells the client a frame failed: its own protocol error, or {@code internal} (with the cause in the log). */
+    private void answerFailure(ChatSession session, Throwable failure, String ref) {
+        ProtocolException e = unwrap(failure);
+        if (e.code() == ErrorCode.INTERNAL && !(unwrapped(failure) instanceof ProtocolException)) {
+            LOG.errorf(unwrapped(failure), "%s of %s failed", ref, session.user());
         }
-        rooms.audience(name).ifPresent(mayStay -> {
-            for (ChatSession session : inRoom) {
-                if (!mayStay.test(session.caller())) {
-                    takeOut(session, name);
-                }
-            }
-        });
+        session.send(outbox.encode(ServerEvent.Error.of(e, ref)));
     }
 
-    void roomDeleted(@Observes RoomService.RoomDeleted event) {
-        hub.drop(event.name());
-        presence.forget(event.name());
+    static ProtocolException unwrap(Throwable failure) {
+        return unwrapped(failure) instanceof ProtocolException p ? p : new ProtocolException(ErrorCode.INTERNAL, "internal error");
+    }
+
+    private static Throwable unwrapped(Throwable failure) {
+        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    }
+
+    void shutdown(@Observes ShutdownEvent event) {
+        blocking.shutdown();
     }
 }

@@ -4,40 +4,62 @@ import dev.parley.auth.Caller;
 import dev.parley.room.RoomRef;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.WebSocketConnection;
+import io.vertx.core.Context;
+import io.vertx.core.http.WebSocketBase;
 import java.util.ArrayDeque;
+import java.util.Collection;
 import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
-/** One open WebSocket connection: who it is, which rooms it joined, when it was last heard from. */
+/**
+ * One open WebSocket connection. Its state (the rooms it joined, the frames held behind a blocking step, the
+ * invalid-frame window) is owned by the connection's event loop: every change runs there, either because the
+ * caller is already on it or through {@link #run}. Frames go out with {@link #send} from any thread, in call order
+ * per thread, written on the event loop.
+ */
 public final class ChatSession {
     private static final Logger LOG = Logger.getLogger(ChatSession.class);
 
     private final WebSocketConnection connection;
+    private final WebSocketBase socket;
+    private final Context context;
+    private final Thread owner;
     private final Caller caller;
-    private final Map<String, RoomRef> rooms = new ConcurrentHashMap<>();
-    private final Deque<Long> invalidFrames = new ArrayDeque<>();
-    private final ConcurrentLinkedQueue<Runnable> mailbox = new ConcurrentLinkedQueue<>();
-    private final AtomicBoolean draining = new AtomicBoolean();
-    private volatile boolean ended;
-    private final AtomicLong queuedChars = new AtomicLong();
-    private final long maxQueuedChars;
+    private final long expiresAtMillis;
     private final Consumer<ChatSession> onTooSlow;
-    private final AtomicBoolean tooSlow = new AtomicBoolean();
-    private volatile long lastHeardNanos = System.nanoTime();
-    volatile ScheduledFuture<?> expiry;
+    private final int maxHeldFrames;
 
-    ChatSession(WebSocketConnection connection, Caller caller, long maxQueuedChars, Consumer<ChatSession> onTooSlow) {
+    // owned by the event loop
+    private final Map<String, RoomRef> rooms = new HashMap<>();
+    private final Map<String, Subscription> subscriptions = new HashMap<>();
+    private final Deque<Runnable> held = new ArrayDeque<>();
+    private final Deque<Long> invalidFrames = new ArrayDeque<>();
+    private boolean blocked;
+    private boolean paused;
+    private boolean tooSlow;
+
+    private volatile boolean ended;
+    private volatile long lastHeardNanos = System.nanoTime();
+
+    ChatSession(WebSocketConnection connection, Caller caller, long expiresAtMillis, long maxQueuedBytes, int maxHeldFrames,
+            Consumer<ChatSession> onTooSlow) {
         this.connection = connection;
+        this.socket = Transport.socket(connection);
+        this.context = io.vertx.core.Vertx.currentContext();
+        this.owner = Thread.currentThread();
         this.caller = caller;
-        this.maxQueuedChars = maxQueuedChars;
+        this.expiresAtMillis = expiresAtMillis;
         this.onTooSlow = onTooSlow;
+        this.maxHeldFrames = maxHeldFrames;
+        if (context == null || !io.vertx.core.Context.isOnEventLoopThread()) {
+            throw new IllegalStateException("a session is opened on its connection's event loop");
+        }
+        // the socket's write queue counts the bytes handed to it and not yet written to the network
+        socket.setWriteQueueMaxSize((int) Math.min(Integer.MAX_VALUE, Math.max(1024, maxQueuedBytes)));
     }
 
     public String id() {
@@ -52,32 +74,55 @@ public final class ChatSession {
         return caller.username();
     }
 
-    public Map<String, RoomRef> rooms() {
-        return rooms;
+    /** The room this connection joined under that name, or null. Read on the event loop (inside {@link #run}). */
+    public RoomRef room(String name) {
+        assertOwner();
+        return rooms.get(name);
+    }
+
+    /** Runs {@code task} on this connection's event loop: now when the caller is on it, else queued there in order. */
+    public void run(Runnable task) {
+        if (Thread.currentThread() == owner) {
+            task.run();
+        } else {
+            context.runOnContext(v -> task.run());
+        }
+    }
+
+    /** The event loop context that owns this session (RoomHub groups its fan-out by it). */
+    Context context() {
+        return context;
+    }
+
+    Thread owner() {
+        return owner;
     }
 
     /**
-     * Sends a text frame without waiting; writes from one thread go out in call order. A write completes when the
-     * frame is in the socket; frames of a client that stops reading pile up until {@code maxQueuedChars}, then the
-     * session is handed to {@code onTooSlow} once and nothing more is queued for it.
+     * Sends a text frame without waiting. On the event loop it is written at once; from another thread it is queued
+     * there, so frames from one thread keep their order. A client that stops reading makes the socket's write queue
+     * fill up past {@code maxQueuedBytes}: the session is handed to {@code onTooSlow} once and nothing more is
+     * written to it.
      */
     public void send(String frame) {
-        if (!connection.isOpen() || tooSlow.get()) {
+        if (Thread.currentThread() == owner) {
+            write(frame);
+        } else {
+            context.runOnContext(v -> write(frame));
+        }
+    }
+
+    /** Writes on the event loop. */
+    void write(String frame) {
+        if (tooSlow || socket.isClosed()) {
             return;
         }
-        long size = frame.length();
-        long queued = queuedChars.addAndGet(size);
-        if (queued > maxQueuedChars && queued != size) {
-            queuedChars.addAndGet(-size);
-            if (tooSlow.compareAndSet(false, true)) {
-                onTooSlow.accept(this);
-            }
+        if (socket.writeQueueFull()) {
+            tooSlow = true;
+            onTooSlow.accept(this);
             return;
         }
-        connection.sendText(frame).subscribe().with(ok -> queuedChars.addAndGet(-size), failure -> {
-            queuedChars.addAndGet(-size);
-            LOG.debugf("send to %s failed: %s", id(), failure);
-        });
+        socket.writeTextMessage(frame);
     }
 
     public void close(int code, String reason) {
@@ -86,38 +131,90 @@ public final class ChatSession {
         }
     }
 
+    // ---- inbound frames (event loop) ----
+
     /**
-     * Runs {@code task} after every task submitted before it, one at a time, on a virtual thread. A burst of
-     * frames is drained by one virtual thread, so a connection's frames are handled in order and the event loop
-     * never waits.
+     * Handles a client frame in arrival order: at once, unless an earlier frame's blocking step (a join's database
+     * work) is still running, in which case it waits behind it. Past {@code maxHeldFrames} waiting frames the socket
+     * stops reading until they are handled, so a client cannot make the server buffer without bound.
      */
-    void submit(Runnable task) {
-        mailbox.add(task);
-        if (draining.compareAndSet(false, true)) {
-            Thread.startVirtualThread(this::drain);
+    void inbound(Runnable frame) {
+        assertOwner();
+        if (!blocked && held.isEmpty()) {
+            frame.run();
+            return;
+        }
+        held.add(frame);
+        if (held.size() >= maxHeldFrames && !paused) {
+            paused = true;
+            socket.pause();
         }
     }
 
-    private void drain() {
-        do {
-            Runnable task;
-            while ((task = mailbox.poll()) != null) {
-                try {
-                    task.run();
-                } catch (RuntimeException e) {
-                    LOG.error("task of connection " + id() + " failed", e);
-                }
-            }
-            draining.set(false);
-        } while (!mailbox.isEmpty() && draining.compareAndSet(false, true));
+    /** Holds later frames until {@link #unblock} (an earlier frame's blocking step is running). */
+    void block() {
+        assertOwner();
+        blocked = true;
     }
 
-    /** Marks the session ended: frames still queued are dropped. True the first time. */
+    /** The blocking step ended: handles the frames that waited for it, until one blocks again. */
+    void unblock() {
+        assertOwner();
+        blocked = false;
+        Runnable next;
+        while (!blocked && (next = held.poll()) != null) {
+            next.run();
+        }
+        if (paused && held.size() < maxHeldFrames / 2) {
+            paused = false;
+            socket.resume();
+        }
+    }
+
+    int heldFrames() {
+        return held.size();
+    }
+
+    // ---- rooms (event loop) ----
+
+    boolean inRoom(String name) {
+        assertOwner();
+        return rooms.containsKey(name);
+    }
+
+    void enter(RoomRef room, Subscription subscription) {
+        assertOwner();
+        rooms.put(room.name(), room);
+        subscriptions.put(room.name(), subscription);
+    }
+
+    /** Leaves a room; returns its subscription, or null when the connection was not in it. */
+    Subscription exit(String name) {
+        assertOwner();
+        rooms.remove(name);
+        return subscriptions.remove(name);
+    }
+
+    Subscription subscription(String name) {
+        assertOwner();
+        return subscriptions.get(name);
+    }
+
+    Collection<String> roomNames() {
+        assertOwner();
+        return List.copyOf(rooms.keySet());
+    }
+
+    // ---- liveness (any thread) ----
+
+    /** Marks the session ended: frames still held are dropped. True the first time. */
     boolean end() {
+        assertOwner();
         if (ended) {
             return false;
         }
         ended = true;
+        held.clear();
         return true;
     }
 
@@ -133,13 +230,26 @@ public final class ChatSession {
         return System.nanoTime() - lastHeardNanos;
     }
 
+    boolean expired(long nowMillis) {
+        return expiresAtMillis > 0 && nowMillis >= expiresAtMillis;
+    }
+
     /** Records an invalid frame; true when more than {@code burst} fell within {@code windowNanos}. */
-    synchronized boolean invalidFrame(int burst, long windowNanos) {
+    boolean invalidFrame(int burst, long windowNanos) {
+        assertOwner();
         long now = System.nanoTime();
         invalidFrames.addLast(now);
         while (!invalidFrames.isEmpty() && invalidFrames.peekFirst() < now - windowNanos) {
             invalidFrames.pollFirst();
         }
         return invalidFrames.size() > burst;
+    }
+
+    private void assertOwner() {
+        if (Thread.currentThread() != owner) {
+            IllegalStateException e = new IllegalStateException("session state touched off its event loop");
+            LOG.error(e.getMessage(), e);
+            throw e;
+        }
     }
 }

@@ -22,9 +22,9 @@ import io.vertx.core.buffer.Buffer;
 import org.jboss.logging.Logger;
 
 /**
- * The {@code /ws} endpoint: decodes frames and hands them to {@link ChatService}. The callbacks run on the event
- * loop and only queue work to the connection's mailbox ({@link ChatSession#submit}), which handles one frame at a
- * time, in order, on a virtual thread: the event loop never blocks and a connection may pipeline its frames.
+ * The {@code /ws} endpoint: decodes frames and hands them to {@link ChatService}. Every callback runs on the
+ * connection's event loop, which owns the connection's state ({@link ChatSession}); frames are handled in arrival
+ * order, and wait behind a frame whose blocking step (a join's database work) is still running.
  */
 @WebSocket(path = "/ws")
 public class ChatSocket {
@@ -51,7 +51,6 @@ public class ChatSocket {
         sessions.opened(connection, Caller.of(identity), identity);
     }
 
-    /** On the event loop: checks the size and queues the frame to the connection's serial mailbox. */
     @OnTextMessage
     @NonBlocking
     void text(WebSocketConnection connection, Buffer frame) {
@@ -61,15 +60,15 @@ public class ChatSocket {
         }
         session.heard();
         if (frame.length() > config.ws().maxFrameBytes()) {
-            session.submit(() -> refuse(session, new ProtocolException(ErrorCode.TOO_LARGE,
+            session.inbound(() -> refuse(session, new ProtocolException(ErrorCode.TOO_LARGE,
                     "frame is larger than " + config.ws().maxFrameBytes() + " bytes"), null));
             return;
         }
         byte[] bytes = frame.getBytes();
-        session.submit(() -> handle(session, bytes));
+        session.inbound(() -> handle(session, bytes));
     }
 
-    /** On the connection's virtual thread, in arrival order. */
+    /** On the event loop, in arrival order. */
     private void handle(ChatSession session, byte[] frame) {
         if (session.ended()) {
             return;
@@ -97,7 +96,7 @@ public class ChatSocket {
         ChatSession session = sessions.get(connection);
         if (session != null) {
             session.heard();
-            session.submit(() -> refuse(session,
+            session.inbound(() -> refuse(session,
                     new ProtocolException(ErrorCode.BAD_REQUEST, "binary frames are not supported; send JSON text"), null));
         }
     }

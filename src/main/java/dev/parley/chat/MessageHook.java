@@ -21,15 +21,26 @@ public interface MessageHook {
         return null;
     }
 
-    /** A person's message was committed (not a duplicate). {@code session} is null for REST sends. */
+    /**
+     * Whether {@link #command} would take this text. Asked on the connection's event loop, so it must be a quick
+     * look at the text; {@link #command} itself then runs off the event loop and may block.
+     */
+    default boolean isCommand(String text) {
+        return false;
+    }
+
+    /**
+     * A person's message was committed (not a duplicate). {@code session} is null for REST sends. Runs on the
+     * writer's delivery thread: queue anything slow. A hook that throws is reported to the sender as {@code internal}.
+     */
     default void stored(ChatSession session, MessageView message) {
     }
 
-    /** A connection joined a room and received its snapshot. */
+    /** A connection joined a room and received its snapshot. Runs on the connection's event loop. */
     default void joined(ChatSession session, String room) {
     }
 
-    /** Asks to cancel a turn; true when this hook owned it. */
+    /** Asks to cancel a turn; true when this hook owned it. Runs on the connection's event loop. */
     default boolean cancel(ChatSession session, String room, String turnId) {
         return false;
     }

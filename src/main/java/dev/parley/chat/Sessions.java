@@ -2,60 +2,96 @@ package dev.parley.chat;
 
 import dev.parley.auth.Caller;
 import dev.parley.config.ParleyConfig;
+import dev.parley.message.MessageWriter;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.websockets.next.HttpUpgradeCheck;
 import io.quarkus.websockets.next.WebSocketConnection;
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 import java.time.Duration;
-import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.logging.Logger;
 
 /**
- * The open connections. Closes a connection when its token expires (1008) and when it has not been heard from
- * (no frame, no pong to the server's pings) for {@code heartbeatTimeout}, so a vanished client goes offline; and
- * when a client reads so slowly that more than {@code maxQueuedChars} wait for its socket (1013: it may come back
- * and resume from history).
+ * The open connections. One sweep a second closes connections whose token expired (1008) and those not heard from
+ * (no frame, no pong to the server's pings) for {@code heartbeatTimeout}, so a vanished client goes offline; a
+ * client that reads so slowly that its socket's write queue passes {@code maxQueuedBytes} is closed with 1013 (it may
+ * come back and resume from history). A user holds at most {@code maxConnectionsPerUser} connections: the next
+ * handshake gets HTTP 429. On shutdown the accepted messages are committed and acknowledged, then every connection
+ * is closed with 1012 (reconnect elsewhere and resume).
  */
 @Singleton
-public class Sessions {
+public class Sessions implements HttpUpgradeCheck {
     private static final Logger LOG = Logger.getLogger(Sessions.class);
     private final ConcurrentHashMap<String, ChatSession> open = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().daemon().name("parley-sessions").factory());
+    private final ConcurrentHashMap<String, AtomicInteger> perUser = new ConcurrentHashMap<>();
     private final long heartbeatTimeoutNanos;
     private final ChatService chat;
-    private final long maxQueuedChars;
+    private final MessageWriter writer;
+    private final ParleyConfig config;
     private final Counter tooSlow;
+    private volatile boolean stopping;
 
-    Sessions(ParleyConfig config, MeterRegistry registry, ChatService chat) {
+    Sessions(ParleyConfig config, MeterRegistry registry, ChatService chat, MessageWriter writer) {
         this.chat = chat;
+        this.writer = writer;
+        this.config = config;
         this.heartbeatTimeoutNanos = config.ws().heartbeatTimeout().toNanos();
-        this.maxQueuedChars = config.ws().maxQueuedChars();
         this.tooSlow = Counter.builder("parley.connections.too.slow")
                 .description("Connections closed because the client read too slowly").register(registry);
         Gauge.builder("parley.connections", open, ConcurrentHashMap::size).description("Open WebSocket connections").register(registry);
     }
 
-    ChatSession opened(WebSocketConnection connection, Caller caller, SecurityIdentity identity) {
-        ChatSession session = new ChatSession(connection, caller, maxQueuedChars, slow -> {
-            tooSlow.increment();
-            LOG.infof("closing connection %s of %s: more than %d characters wait for its socket", slow.id(), slow.user(), maxQueuedChars);
-            end(slow, 1013, "too slow: reconnect and resume");
+    /** The handshake: a user at the connection limit, or a node shutting down, is refused before the upgrade. */
+    @Override
+    public Uni<CheckResult> perform(HttpUpgradeContext context) {
+        if (stopping) {
+            return CheckResult.rejectUpgrade(503);
+        }
+        int max = config.ws().maxConnectionsPerUser();
+        if (max <= 0) {
+            return CheckResult.permitUpgrade();
+        }
+        return context.securityIdentity().map(identity -> {
+            if (identity == null || identity.isAnonymous()) {
+                return CheckResult.permitUpgradeSync(); // authentication refuses it with 401
+            }
+            AtomicInteger held = perUser.get(identity.getPrincipal().getName());
+            return held != null && held.get() >= max ? CheckResult.rejectUpgradeSync(429) : CheckResult.permitUpgradeSync();
         });
+    }
+
+    /** On the connection's event loop. */
+    ChatSession opened(WebSocketConnection connection, Caller caller, SecurityIdentity identity) {
+        long expiresAt = identity.getPrincipal() instanceof JsonWebToken jwt && jwt.getExpirationTime() > 0
+                ? TimeUnit.SECONDS.toMillis(jwt.getExpirationTime()) : 0;
+        ChatSession session = new ChatSession(connection, caller, expiresAt, config.ws().maxQueuedBytes(),
+                config.ws().maxHeldFrames(), slow -> {
+                    tooSlow.increment();
+                    LOG.infof("closing connection %s of %s: more than %d bytes wait for its socket", slow.id(), slow.user(),
+                            config.ws().maxQueuedBytes());
+                    end(slow, 1013, "too slow: reconnect and resume");
+                });
         open.put(connection.id(), session);
-        if (identity.getPrincipal() instanceof JsonWebToken jwt && jwt.getExpirationTime() > 0) {
-            long delay = Duration.between(Instant.now(), Instant.ofEpochSecond(jwt.getExpirationTime())).toMillis();
-            session.expiry = timer.schedule(() -> end(session, 1008, "token expired"), Math.max(0, delay), TimeUnit.MILLISECONDS);
+        int held = perUser.computeIfAbsent(caller.username(), u -> new AtomicInteger()).incrementAndGet();
+        int max = config.ws().maxConnectionsPerUser();
+        if (max > 0 && held > max) {
+            // two handshakes passed the check at the same moment: the later one goes
+            end(session, 1008, "too many connections for this user");
+        } else if (stopping) {
+            end(session, 1012, "server shutting down: reconnect");
         }
         return session;
     }
@@ -64,7 +100,7 @@ public class Sessions {
         return open.get(connection.id());
     }
 
-    /** The connection closed: the session leaves its rooms after the frames it had already sent. */
+    /** The connection closed (on its event loop): the session leaves its rooms. */
     void closed(WebSocketConnection connection) {
         ChatSession session = open.remove(connection.id());
         if (session != null) {
@@ -72,36 +108,69 @@ public class Sessions {
         }
     }
 
-    @Scheduled(every = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    void closeSilent() {
+    @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void sweep() {
+        long now = System.currentTimeMillis();
         for (ChatSession session : open.values()) {
-            if (session.silentNanos() > heartbeatTimeoutNanos) {
+            if (session.expired(now)) {
+                end(session, 1008, "token expired");
+            } else if (session.silentNanos() > heartbeatTimeoutNanos) {
                 end(session, 1001, "no heartbeat");
             }
         }
     }
 
     /**
-     * Ends a session from the server's side. It leaves its rooms at once (a vanished peer would never complete
-     * the close handshake), then the connection is closed.
+     * Ends a session from the server's side. It leaves its rooms at once (a vanished peer would never complete the
+     * close handshake), then the connection is closed. Any thread.
      */
     private void end(ChatSession session, int code, String reason) {
         if (open.remove(session.id(), session)) {
             finish(session);
         }
-        session.close(code, reason);
+        session.run(() -> session.close(code, reason));
     }
 
     private void finish(ChatSession session) {
-        if (session.end()) {
-            if (session.expiry != null) {
-                session.expiry.cancel(false);
+        perUser.computeIfPresent(session.user(), (u, n) -> n.decrementAndGet() <= 0 ? null : n);
+        session.run(() -> {
+            if (session.end()) {
+                chat.disconnected(session);
             }
-            session.submit(() -> chat.disconnected(session));
+        });
+    }
+
+    /** Open connections of a user on this node (tests). */
+    int connectionsOf(String user) {
+        AtomicInteger n = perUser.get(user);
+        return n == null ? 0 : n.get();
+    }
+
+    /**
+     * Graceful stop, before anything else shuts down: no new connection is taken, what was accepted is committed
+     * and acknowledged, then every connection is closed with 1012 so its client reconnects (to another node) and
+     * resumes.
+     */
+    void shutdown(@Observes @Priority(1) ShutdownEvent event) {
+        stopping = true;
+        writer.drain(Duration.ofSeconds(10));
+        List<ChatSession> all = List.copyOf(open.values());
+        CountDownLatch closed = new CountDownLatch(all.size());
+        for (ChatSession session : all) {
+            session.run(() -> {
+                session.close(1012, "server shutting down: reconnect");
+                closed.countDown();
+            });
+        }
+        try {
+            closed.await(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
-    void shutdown(@Observes ShutdownEvent event) {
-        timer.shutdownNow();
+    /** True once the node started its graceful stop (readiness goes down). */
+    public boolean stopping() {
+        return stopping;
     }
 }

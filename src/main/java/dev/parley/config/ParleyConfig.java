@@ -90,19 +90,38 @@ public interface ParleyConfig {
         Duration typingTimeout();
 
         /**
-         * Frames queued for one connection but not yet written to its socket (counted in characters) beyond which
-         * the server gives up on a client that reads too slowly: it leaves its rooms and is closed with 1013, and
-         * resumes from history when it reconnects. A single frame larger than this (a big {@code joined}) is
-         * still sent when nothing else is queued.
+         * Bytes written to one connection's socket and not yet sent to the network beyond which the server gives up
+         * on a client that reads too slowly: it leaves its rooms and is closed with 1013, and resumes from history
+         * when it reconnects ({@code WS_MAX_QUEUED_BYTES}, default 16 MiB; an extension).
          */
         @WithDefault("16777216")
-        long maxQueuedChars();
+        long maxQueuedBytes();
+
+        /**
+         * Frames of one connection that may wait behind a frame whose blocking step (a join's database work, a
+         * slash command) is still running; past it the server stops reading that socket until they are handled
+         * (SPEC §2: frames are never buffered without bound).
+         */
+        @WithDefault("64")
+        int maxHeldFrames();
+
+        /** Open connections one user may hold; the next handshake gets HTTP 429 ({@code MAX_CONNECTIONS_PER_USER}, default 32, 0 = off). */
+        @WithDefault("32")
+        int maxConnectionsPerUser();
     }
 
     interface Message {
         /** Longest message text in characters ({@code MESSAGE_MAX_CHARS}, default 4000). */
         @WithDefault("4000")
         int maxChars();
+
+        /**
+         * Messages one user may send per 10 seconds; over it the send gets {@code rate_limited} with
+         * {@code retryAfterMs} and nothing is stored ({@code MESSAGE_RATE_LIMIT}, default 30, 0 = off). Counted per
+         * node.
+         */
+        @WithDefault("30")
+        int rateLimit();
 
         /** Longest clientId in characters. */
         @WithDefault("64")

@@ -28,10 +28,18 @@ public class HistoryService {
     }
 
     /**
-     * The join snapshot. {@code lastSeq} is read first and every message up to it is committed (seq is bumped in
+     * The join snapshot for a client that holds messages up to {@code since} of room epoch {@code epoch} (either
+     * may be null). {@code lastSeq} is read first and every message up to it is committed (seq is bumped in
      * the insert transaction), so live messages above it are exactly those the caller must still receive.
      */
-    public Snapshot snapshot(long roomId, String room, Long since) {
+    public Snapshot snapshot(long roomId, String room, Long since, Long epoch) {
+        // the room's epoch is its id, new whenever a room is created (again) under a name: a seq of another epoch
+        // means nothing here, so the client gets the newest page as on a first join
+        Long resumeFrom = epoch != null && epoch != roomId ? null : since;
+        return snapshot(roomId, room, resumeFrom);
+    }
+
+    private Snapshot snapshot(long roomId, String room, Long since) {
         return QuarkusTransaction.requiringNew().call(() -> {
             Long last = Message.getEntityManager()
                     .createQuery("select r.lastSeq from Room r where r.id = :id", Long.class)

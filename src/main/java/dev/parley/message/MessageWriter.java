@@ -13,6 +13,7 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 import jakarta.persistence.EntityManager;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,6 +25,8 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.jboss.logging.Logger;
 
 /**
@@ -42,6 +45,8 @@ public class MessageWriter {
     private final Counter stored;
     private final Timer commitTimer;
     private Shard[] shards;
+    private final AtomicLong inFlight = new AtomicLong();
+    private volatile boolean accepting = true;
 
     MessageWriter(ParleyConfig config, MessageFanout fanout, MeterRegistry registry) {
         this.config = config;
@@ -62,6 +67,22 @@ public class MessageWriter {
     }
 
     void stop(@Observes ShutdownEvent event) {
+        drain(Duration.ofSeconds(10));
+    }
+
+    /**
+     * Stops taking messages and waits (up to {@code timeout}) until every message accepted so far is committed,
+     * handed to the fan-out and answered, then stops the writers. Idempotent; the first graceful-stop step.
+     */
+    public void drain(Duration timeout) {
+        accepting = false;
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(1_000_000);
+        }
+        if (inFlight.get() > 0) {
+            LOG.warnf("shutting down with %d messages not yet committed", inFlight.get());
+        }
         if (shards != null) {
             for (Shard shard : shards) {
                 shard.stop();
@@ -71,12 +92,25 @@ public class MessageWriter {
 
     /** Queues a message; the future completes after its commit. Refuses with {@code busy} when the writer is full. */
     public CompletableFuture<Stored> submit(Draft draft) {
+        if (!accepting) {
+            throw new ProtocolException(ErrorCode.BUSY, "the server is shutting down; send it again after reconnecting", 1000L);
+        }
         Pending pending = new Pending(draft, new CompletableFuture<>(), System.nanoTime());
         Shard shard = shards[Math.floorMod(Long.hashCode(draft.roomId()), shards.length)];
+        inFlight.incrementAndGet();
         if (!shard.queue.offer(pending)) {
+            inFlight.decrementAndGet();
             throw new ProtocolException(ErrorCode.BUSY, "the server is busy, try again shortly", 1000L);
         }
         return pending.result;
+    }
+
+    /** Completes a send exactly once and counts it out of the in-flight messages. */
+    private void settle(Pending p, Stored stored, Throwable failure) {
+        boolean first = failure == null ? p.result().complete(stored) : p.result().completeExceptionally(failure);
+        if (first) {
+            inFlight.decrementAndGet();
+        }
     }
 
     private record Pending(Draft draft, CompletableFuture<Stored> result, long receivedNanos) {
@@ -117,7 +151,11 @@ public class MessageWriter {
                     Thread.currentThread().interrupt();
                     return;
                 } catch (RuntimeException e) {
+                    // write() answers every message it could not store; this is a bug in it: answer what is left
                     LOG.error("message writer " + index + " failed", e);
+                    for (Pending p : batch) {
+                        settle(p, null, new ProtocolException(ErrorCode.INTERNAL, "the message could not be stored; send it again"));
+                    }
                 } finally {
                     batch.clear();
                 }
@@ -132,12 +170,13 @@ public class MessageWriter {
             } catch (RuntimeException batchFailure) {
                 // One bad item (a room deleted meanwhile, a clash with another node) must not sink the others:
                 // store them one by one.
+                LOG.debugf(batchFailure, "a batch of %d failed; storing its messages one by one", batch.size());
                 outcomes = new ArrayList<>(batch.size());
                 for (Pending p : batch) {
                     try {
                         outcomes.addAll(QuarkusTransaction.requiringNew().call(() -> commit(List.of(p))));
                     } catch (RuntimeException e) {
-                        p.result().completeExceptionally(e instanceof ProtocolException ? e
+                        settle(p, null, e instanceof ProtocolException ? e
                                 : new ProtocolException(ErrorCode.INTERNAL, "the message could not be stored; send it again"));
                         if (!(e instanceof ProtocolException)) {
                             LOG.warn("storing a message failed", e);
@@ -165,9 +204,14 @@ public class MessageWriter {
                     for (Outcome o : outcomes) {
                         if (o.fresh()) {
                             stored.increment();
-                            fanout.committed(o.stored().message(), o.pending().receivedNanos());
+                            try {
+                                fanout.committed(o.stored().message(), o.pending().receivedNanos());
+                            } catch (RuntimeException e) {
+                                // the message is committed: its sender still gets the ack, members resume from history
+                                LOG.errorf(e, "delivering message %d of %s failed", o.stored().message().seq(), o.stored().message().room());
+                            }
                         }
-                        o.pending().result().complete(o.stored());
+                        settle(o.pending(), o.stored(), null);
                     }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();

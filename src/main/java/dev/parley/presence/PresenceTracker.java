@@ -6,7 +6,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Who is online in which room: a user is online while at least one of their connections has joined the room,
- * so two tabs count once. Counts are per room; no global lock.
+ * so two tabs count once. Counts are per room, changed atomically inside the room's entry; a room's entry goes
+ * when its last user does, so rooms nobody is in cost nothing. No global lock.
  */
 @Singleton
 public class PresenceTracker {
@@ -15,23 +16,23 @@ public class PresenceTracker {
     /** Counts one more connection of {@code user} in {@code room}; true when the user just came online there. */
     public boolean connect(String room, String user) {
         boolean[] cameOnline = {false};
-        rooms.computeIfAbsent(room, r -> new ConcurrentHashMap<>()).compute(user, (u, n) -> {
-            cameOnline[0] = n == null;
-            return n == null ? 1 : n + 1;
+        rooms.compute(room, (r, users) -> {
+            ConcurrentHashMap<String, Integer> u = users == null ? new ConcurrentHashMap<>() : users;
+            cameOnline[0] = u.merge(user, 1, Integer::sum) == 1;
+            return u;
         });
         return cameOnline[0];
     }
 
     /** Counts one connection less; true when the user just went offline there. */
     public boolean disconnect(String room, String user) {
-        ConcurrentHashMap<String, Integer> users = rooms.get(room);
-        if (users == null) {
-            return false;
-        }
         boolean[] wentOffline = {false};
-        users.computeIfPresent(user, (u, n) -> {
-            wentOffline[0] = n == 1;
-            return n == 1 ? null : n - 1;
+        rooms.computeIfPresent(room, (r, users) -> {
+            users.computeIfPresent(user, (u, n) -> {
+                wentOffline[0] = n == 1;
+                return n == 1 ? null : n - 1;
+            });
+            return users.isEmpty() ? null : users;
         });
         return wentOffline[0];
     }
@@ -51,7 +52,8 @@ public class PresenceTracker {
         return users == null ? 0 : users.size();
     }
 
-    public void forget(String room) {
-        rooms.remove(room);
+    /** Rooms with someone online (tests: empty rooms are not kept). */
+    public int rooms() {
+        return rooms.size();
     }
 }

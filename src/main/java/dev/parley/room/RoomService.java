@@ -81,12 +81,30 @@ public class RoomService {
      */
     public RoomRef joinOrCreate(String name, Caller caller) {
         RoomNames.requireRoom(name);
-        try {
-            return QuarkusTransaction.requiringNew().call(() -> joinTx(name, caller));
-        } catch (PersistenceException e) {
-            // another connection created the same room at the same moment: it exists now
-            return QuarkusTransaction.requiringNew().call(() -> joinTx(name, caller));
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return QuarkusTransaction.requiringNew().call(() -> joinTx(name, caller));
+            } catch (RuntimeException e) {
+                // another connection created the room or recorded the same membership at the same moment (two tabs
+                // of one user joining for the first time): it exists now, so the next attempt finds it
+                if (attempt >= 5 || !isUniqueViolation(e)) {
+                    throw e;
+                }
+            }
         }
+    }
+
+    /** True when a unique constraint refused the write (SQLState class 23), wherever it sits in the causes. */
+    static boolean isUniqueViolation(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("23")) {
+                return true;
+            }
+            if (t instanceof org.hibernate.exception.ConstraintViolationException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private RoomRef joinTx(String name, Caller caller) {
@@ -177,7 +195,7 @@ public class RoomService {
 
     RoomView view(Room room, Caller caller) {
         boolean insider = caller.admin() || room.hasMember(caller.username());
-        return new RoomView(room.name, room.description, room.tagList(), room.isPrivate, room.assistantMode,
+        return new RoomView(room.name, room.id, room.description, room.tagList(), room.isPrivate, room.assistantMode,
                 room.model, room.owner, room.lastSeq, presence.onlineCount(room.name),
                 insider ? room.members() : null);
     }
