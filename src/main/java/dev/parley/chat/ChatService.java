@@ -50,10 +50,12 @@ public class ChatService {
     private final Outbox outbox;
     private final ParleyConfig config;
     private final List<MessageHook> hooks;
+    private final SendRateLimit sendRate;
     private final ExecutorService blocking = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("parley-chat-", 0).factory());
 
     ChatService(RoomService rooms, HistoryService history, MessageWriter writer, RoomHub hub, PresenceTracker presence,
-            TypingTracker typing, Outbox outbox, ParleyConfig config, Instance<MessageHook> hooks) {
+            TypingTracker typing, Outbox outbox, ParleyConfig config, Instance<MessageHook> hooks, SendRateLimit sendRate) {
+        this.sendRate = sendRate;
         this.rooms = rooms;
         this.history = history;
         this.writer = writer;
@@ -280,6 +282,7 @@ public class ChatService {
      * A hook that fails does not undo the stored message; the sender is told with {@code internal}.
      */
     public CompletableFuture<Stored> submit(ChatSession session, Draft draft) {
+        sendRate.acquire(draft.sender());
         for (MessageHook hook : hooks) {
             CompletableFuture<Stored> handled = hook.command(session, draft);
             if (handled != null) {

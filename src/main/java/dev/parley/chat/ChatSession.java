@@ -136,7 +136,8 @@ public final class ChatSession {
     /**
      * Handles a client frame in arrival order: at once, unless an earlier frame's blocking step (a join's database
      * work) is still running, in which case it waits behind it. Past {@code maxHeldFrames} waiting frames the socket
-     * stops reading until they are handled, so a client cannot make the server buffer without bound.
+     * stops reading until they are handled, so a client cannot make the server buffer without bound (frames already
+     * read in the same network read burst, at most about 1 MiB, still arrive).
      */
     void inbound(Runnable frame) {
         assertOwner();

@@ -140,6 +140,11 @@ public class Sessions implements HttpUpgradeCheck {
         });
     }
 
+    /** The open sessions of a user on this node (tests). */
+    List<ChatSession> sessionsOf(String user) {
+        return open.values().stream().filter(s -> s.user().equals(user)).toList();
+    }
+
     /** Open connections of a user on this node (tests). */
     int connectionsOf(String user) {
         AtomicInteger n = perUser.get(user);

@@ -1,0 +1,64 @@
+package dev.parley.chat;
+
+import dev.parley.config.ParleyConfig;
+import dev.parley.protocol.ErrorCode;
+import dev.parley.protocol.ProtocolException;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.inject.Singleton;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * SPEC §2 abuse limit: a user sends at most {@code MESSAGE_RATE_LIMIT} messages per 10 s (a token bucket per user,
+ * refilled evenly over the window; a burst of the whole allowance is allowed). Counted per node: a message passes
+ * through one node, and checking Redis on every send would put a network round trip on the hot path.
+ */
+@Singleton
+public class SendRateLimit {
+    private static final long WINDOW_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+    /** A user's bucket: the time at which it will be full again ("theoretical arrival time", GCRA). */
+    private final ConcurrentHashMap<String, long[]> buckets = new ConcurrentHashMap<>();
+    private final int limit;
+    private final long intervalNanos;
+
+    SendRateLimit(ParleyConfig config) {
+        this.limit = config.message().rateLimit();
+        this.intervalNanos = limit > 0 ? WINDOW_NANOS / limit : 0;
+    }
+
+    /** Counts one message of {@code user}; refuses with {@code rate_limited} and {@code retryAfterMs} when over. */
+    public void acquire(String user) {
+        if (limit <= 0) {
+            return;
+        }
+        long now = System.nanoTime();
+        long[] refusedFor = {0};
+        buckets.compute(user, (u, tat) -> {
+            long[] t = tat == null ? new long[] {now} : tat;
+            long start = Math.max(t[0], now);
+            long next = start + intervalNanos;
+            if (next - now > WINDOW_NANOS) {
+                refusedFor[0] = next - now - WINDOW_NANOS;
+            } else {
+                t[0] = next;
+            }
+            return t;
+        });
+        if (refusedFor[0] > 0) {
+            throw new ProtocolException(ErrorCode.RATE_LIMITED, "you send more than " + limit
+                    + " messages per 10 seconds; this one was not stored", Math.max(1, TimeUnit.NANOSECONDS.toMillis(refusedFor[0])));
+        }
+    }
+
+    /** Buckets that are full again hold no information: forget them, so idle users cost nothing. */
+    @Scheduled(every = "30s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void forgetFull() {
+        long now = System.nanoTime();
+        buckets.entrySet().removeIf(e -> e.getValue()[0] - now <= 0);
+    }
+
+    int tracked() {
+        return buckets.size();
+    }
+}
