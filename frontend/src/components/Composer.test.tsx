@@ -1,10 +1,8 @@
 // @vitest-environment jsdom
-import { cleanup, render, screen } from '@testing-library/react'
+import { render, screen } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { Composer } from './Composer'
-
-afterEach(cleanup)
 
 function renderComposer(modelIds: string[] = ['ollama/llama3.2', 'anthropic/claude']) {
   const props = { room: 'general', modelIds, onSend: vi.fn(), onTyping: vi.fn(), onStopTyping: vi.fn() }

@@ -78,7 +78,6 @@ beforeEach(() => {
   requests = []
 })
 afterEach(() => {
-  cleanup()
   vi.unstubAllGlobals()
 })
 
