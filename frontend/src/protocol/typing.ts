@@ -21,14 +21,14 @@ export class TypingIndicators {
     return [...(this.rooms.get(room)?.keys() ?? [])]
   }
 
-  /** Shows (and re-arms) or ends `user`'s indicator; returns whether the room's list changed. */
-  set(room: string, user: string, typing: boolean): boolean {
+  /** Shows (and re-arms) or ends `user`'s indicator. */
+  set(room: string, user: string, typing: boolean): void {
     let users = this.rooms.get(room)
     const timer = users?.get(user)
     if (timer !== undefined) this.timers.clearTimeout(timer)
     if (!typing) {
       users?.delete(user)
-      return timer !== undefined
+      return
     }
     if (!users) this.rooms.set(room, (users = new Map()))
     const inRoom = users
@@ -39,7 +39,6 @@ export class TypingIndicators {
         this.expired(room)
       }, this.expiryMs),
     )
-    return timer === undefined
   }
 
   /** Ends every indicator of `room`; returns whether there was one. */
