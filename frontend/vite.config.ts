@@ -22,9 +22,15 @@ export default defineConfig({
   },
   build: {
     outDir: 'dist',
+    // Nothing inlined as a data: URL: the server's CSP allows data: for images only (src/csp.test.ts).
+    assetsInlineLimit: 0,
   },
   test: {
     include: ['src/**/*.test.{ts,tsx}'],
+    // component tests say `// @vitest-environment jsdom` at their top
     environment: 'node',
+    setupFiles: ['src/testing/setup.ts'],
+    // a ceiling for busy machines, not a delay
+    testTimeout: 30_000,
   },
 })

@@ -33,6 +33,9 @@ let browser
 let alice
 /** @type {Awaited<ReturnType<typeof signUp>>} */
 let bob
+/** The Content-Security-Policy of every page load, and what the browser refused under it. */
+const documentPolicies = []
+const cspViolations = []
 
 describe('Parley web client', { skip: skipAll }, () => {
   before(async () => {
@@ -182,7 +185,7 @@ describe('Parley web client', { skip: skipAll }, () => {
   })
 
   test(
-    'the model picker sets the room model for everyone',
+    "the owner's model picker sets the room's model on the server; other members see it and cannot change it",
     { timeout: 60_000, skip: ASSISTANT ? false : 'PARLEY_ASSISTANT is not 1: the server lists no models' },
     async (t) => {
       if (!ready(t)) return
@@ -193,18 +196,27 @@ describe('Parley web client', { skip: skipAll }, () => {
       const other = options.find((id) => id !== current)
       assert.ok(other, `another model to pick besides ${current}: ${options.join(', ')}`)
 
-      await picker.selectOption(other)
-      // the /model announcement is a system message every member sees
-      const announced = (page) => log(page).locator('li.msg[data-kind="system"]', { hasText: other })
-      await announced(bob.page).waitFor({ timeout: TIMEOUT })
-      await announced(alice.page).waitFor({ timeout: TIMEOUT })
-      assert.equal(await picker.inputValue(), other)
-      // and the server keeps it: the room's model is now the one picked
+      const [patch] = await Promise.all([
+        alice.page.waitForResponse((r) => r.request().method() === 'PATCH' && r.url().endsWith(`/api/rooms/${roomName}`)),
+        picker.selectOption(other),
+      ])
+      assert.equal(patch.status(), 200)
+      assert.deepEqual(JSON.parse(patch.request().postData() ?? '{}'), { model: other })
+      await alice.page.waitForFunction(
+        ([sel, value]) => document.querySelector(sel)?.value === value,
+        ['.room-tools select', other],
+      )
+      // the server keeps it
       const room = await alice.page.evaluate(async (name) => {
         const { token } = JSON.parse(localStorage.getItem('parley.session'))
         return (await fetch(`/api/rooms/${name}`, { headers: { Authorization: `Bearer ${token}` } })).json()
       }, roomName)
       assert.equal(room.model, other)
+      // bob, a member but not the owner, sees the server's model (once his room list is reloaded) and cannot pick
+      await bob.page.getByRole('button', { name: 'Refresh' }).click()
+      const bobs = bob.page.getByLabel('Model')
+      await bob.page.waitForFunction(([sel, value]) => document.querySelector(sel)?.value === value, ['.room-tools select', other])
+      assert.equal(await bobs.isDisabled(), true)
     },
   )
 
@@ -300,6 +312,18 @@ describe('Parley web client', { skip: skipAll }, () => {
       assert.equal(await bob.page.evaluate((key) => localStorage.getItem(key), `parley.outbox.${bob.name}`), null)
     },
   )
+
+  // Last: every page load of the scenarios above ran under the policy the server sends (SPEC §3).
+  test("the app ran under the server's Content-Security-Policy and nothing was refused", async (t) => {
+    if (!ready(t)) return
+    assert.ok(documentPolicies.length > 0, 'pages were loaded')
+    for (const policy of documentPolicies) {
+      assert.ok(policy, 'every page came with a Content-Security-Policy header')
+      assert.match(policy, /script-src 'self'/)
+      assert.match(policy, /frame-ancestors 'none'/)
+    }
+    assert.deepEqual(cspViolations, [])
+  })
 })
 
 // ---- helpers ---------------------------------------------------------------------------
@@ -335,6 +359,12 @@ async function openPage(user) {
     })
   })
   page.on('pageerror', (e) => console.log(`[${name}] page error: ${e.message}`))
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) cspViolations.push(`[${name}] ${m.text()}`)
+  })
+  page.on('response', (r) => {
+    if (r.request().resourceType() === 'document') documentPolicies.push(r.headers()['content-security-policy'] ?? null)
+  })
   return page
 }
 

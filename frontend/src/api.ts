@@ -16,6 +16,8 @@ export type AssistantMode = 'mention' | 'always' | 'off'
 
 export interface RoomInfo {
   name: string
+  /** Fixed when the room is created (SPEC §2 "Room epoch"). */
+  epoch?: number
   description?: string | null
   tags?: string[] | null
   private: boolean
@@ -33,6 +35,8 @@ export interface RoomChanges {
   description?: string
   tags?: string[]
   assistant?: AssistantMode
+  /** The assistant's model (`provider/model`). */
+  model?: string
   members?: string[]
 }
 
@@ -91,12 +95,38 @@ async function request<T>(path: string, init: { method?: string; token?: string;
   return (await res.json()) as T
 }
 
+/** The page size asked of `GET /api/rooms` (the server's default; SPEC §3 allows up to 1000). */
+export const ROOMS_PAGE = 200
+
+function roomsQuery(after: string | undefined): URLSearchParams {
+  const params = new URLSearchParams({ limit: String(ROOMS_PAGE) })
+  if (after !== undefined) params.set('after', after)
+  return params
+}
+
+/**
+ * Follows the pages of the room list: the next page starts after the last name of a full page. A page that
+ * brings no new name ends it too (a server that ignores `after` would otherwise be asked forever).
+ */
+export async function allRooms(page: (after: string | undefined) => Promise<RoomInfo[]>): Promise<RoomInfo[]> {
+  const rooms = new Map<string, RoomInfo>()
+  let after: string | undefined
+  for (;;) {
+    const list = await page(after)
+    const before = rooms.size
+    for (const r of list) if (!rooms.has(r.name)) rooms.set(r.name, r)
+    if (list.length < ROOMS_PAGE || rooms.size === before) return [...rooms.values()]
+    after = list[list.length - 1].name
+  }
+}
+
 export const api = {
   register: (username: string, password: string) =>
     request<Session>('/api/auth/register', { method: 'POST', body: { username, password } }),
   login: (username: string, password: string) =>
     request<Session>('/api/auth/login', { method: 'POST', body: { username, password } }),
-  rooms: (token: string) => request<RoomInfo[]>('/api/rooms', { token }),
+  /** Every room the caller may see, by name, fetched page by page (SPEC §3 `after`/`limit`). */
+  rooms: (token: string) => allRooms((after) => request<RoomInfo[]>(`/api/rooms?${roomsQuery(after)}`, { token })),
   createRoom: (token: string, room: NewRoom) => request<RoomInfo>('/api/rooms', { method: 'POST', token, body: room }),
   updateRoom: (token: string, name: string, changes: RoomChanges) =>
     request<RoomInfo>(`/api/rooms/${encodeURIComponent(name)}`, { method: 'PATCH', token, body: changes }),

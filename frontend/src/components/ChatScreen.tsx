@@ -70,6 +70,14 @@ export function ChatScreen({ session, onLogout }: { session: Session; onLogout: 
   // The room list is loaded now, every 30 s, and whenever `roomsVersion` is bumped.
   const [roomsVersion, setRoomsVersion] = useState(0)
   const refreshRooms = useCallback(() => setRoomsVersion((v) => v + 1), [])
+  // A room changed: show the server's answer at once (when there is one), and reload the list.
+  const roomChanged = useCallback(
+    (updated?: RoomInfo) => {
+      if (updated) setRooms((list) => list?.map((r) => (r.name === updated.name ? { ...r, ...updated } : r)) ?? list)
+      refreshRooms()
+    },
+    [refreshRooms],
+  )
   useEffect(() => {
     let live = true
     const load = () =>
@@ -182,7 +190,7 @@ export function ChatScreen({ session, onLogout }: { session: Session; onLogout: 
               me={session.user.username}
               admin={session.user.roles.includes('admin')}
               token={session.token}
-              onRoomChanged={refreshRooms}
+              onRoomChanged={roomChanged}
             />
           ) : (
             <p className="placeholder">Choose a room on the left, or create one.</p>

@@ -1,4 +1,4 @@
-import { Fragment, useLayoutEffect, useRef, useState, type ReactNode } from 'react'
+import { Fragment, useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react'
 import { api, type ModelList, type RoomInfo } from '../api'
 import type { AssistantStream, Notice, OutgoingMessage, ParleyClient, RoomView as RoomState } from '../protocol/client'
 import type { ChatMessage, Member } from '../protocol/types'
@@ -16,19 +16,22 @@ interface Props {
   /** An admin may manage every room. */
   admin: boolean
   token: string
-  /** The room's settings were saved or it was deleted: the room list is out of date. */
-  onRoomChanged: () => void
+  /**
+   * The room changed (settings saved, deleted, model set, or a member's command announced): the room list is out
+   * of date. `updated` is the room as the server answered a change, when there is one.
+   */
+  onRoomChanged: (updated?: RoomInfo) => void
 }
 
 export function RoomView({ client, room, info, models, me, admin, token, onRoomChanged }: Props) {
   const name = room.name
-  const [exportError, setExportError] = useState<string | null>(null)
-  const [chosenModel, setChosenModel] = useState<string | null>(null)
+  const [toolError, setToolError] = useState<string | null>(null)
+  const [settingModel, setSettingModel] = useState<string | null>(null)
   const [editing, setEditing] = useState(false)
   const canManage = !!info && (admin || info.owner === me)
 
   const exportRoom = async () => {
-    setExportError(null)
+    setToolError(null)
     try {
       const blob = await api.exportRoom(token, name)
       const url = URL.createObjectURL(blob)
@@ -40,12 +43,34 @@ export function RoomView({ client, room, info, models, me, admin, token, onRoomC
       a.remove()
       setTimeout(() => URL.revokeObjectURL(url), 10_000)
     } catch (e) {
-      setExportError((e as Error).message)
+      setToolError((e as Error).message)
     }
   }
 
+  // The room's model is the server's: the picker sets it there (owner or admin) and shows what the server says.
+  const setModel = async (model: string) => {
+    setToolError(null)
+    setSettingModel(model)
+    try {
+      onRoomChanged(await api.updateRoom(token, name, { model }))
+    } catch (e) {
+      setToolError(`The model could not be set: ${(e as Error).message}`)
+    } finally {
+      setSettingModel(null)
+    }
+  }
+
+  // A system message (another member's /model, /clear) may have changed the room: have the list reloaded.
+  const newestSystem = newestSystemSeq(room.messages)
+  const seenSystem = useRef<number | null>(null)
+  useEffect(() => {
+    if (!room.joined) return
+    if (seenSystem.current !== null && newestSystem > seenSystem.current) onRoomChanged()
+    seenSystem.current = newestSystem
+  }, [room.joined, newestSystem, onRoomChanged])
+
   const modelIds = models?.models.map((m) => m.id) ?? []
-  const currentModel = chosenModel ?? info?.model ?? models?.default ?? ''
+  const currentModel = settingModel ?? info?.model ?? models?.default ?? ''
 
   return (
     <section className="room" aria-label={`Room ${name}`}>
@@ -60,10 +85,9 @@ export function RoomView({ client, room, info, models, me, admin, token, onRoomC
               Model{' '}
               <select
                 value={currentModel}
-                onChange={(e) => {
-                  setChosenModel(e.target.value)
-                  client.sendMessage(name, `/model ${e.target.value}`)
-                }}
+                disabled={!canManage || room.removed || settingModel !== null}
+                title={canManage ? undefined : "Only the room's owner or an admin can change its model"}
+                onChange={(e) => void setModel(e.target.value)}
               >
                 {!modelIds.includes(currentModel) && currentModel && <option value={currentModel}>{currentModel}</option>}
                 {models.models.map((m) => (
@@ -84,9 +108,9 @@ export function RoomView({ client, room, info, models, me, admin, token, onRoomC
             </button>
           )}
         </div>
-        {exportError && (
+        {toolError && (
           <p role="alert" className="error">
-            {exportError}
+            {toolError}
           </p>
         )}
         {editing && info && (
@@ -126,6 +150,11 @@ export function RoomView({ client, room, info, models, me, admin, token, onRoomC
       />
     </section>
   )
+}
+
+function newestSystemSeq(messages: readonly ChatMessage[]): number {
+  for (let i = messages.length - 1; i >= 0; i--) if (messages[i].kind === 'system') return messages[i].seq
+  return 0
 }
 
 function Members({ members }: { members: readonly Member[] }) {
@@ -285,7 +314,7 @@ function StreamItem(props: { stream: AssistantStream; onCancel: () => void; onDi
   const { stream: s, onCancel, onDismiss } = props
   return (
     <li className="msg assistant streaming" data-turn-id={s.turnId} data-streaming={s.error ? undefined : 'true'} aria-busy={!s.error}>
-      <Meta sender="assistant">
+      <Meta sender={s.sender}>
         {s.model && <span className="model">{s.model}</span>}
         {!s.error && (
           <span className="status">

@@ -1,48 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { localOutbox, ParleyClient, type ParleyClientOptions, type WebSocketLike } from './client'
-import type { ChatMessage, ClientFrame, ServerFrame } from './types'
+import { localOutbox, ParleyClient, type OutboxStore, type OutgoingMessage, type ParleyClientOptions } from './client'
+import { FakeSocket } from '../testing/fakeSocket'
+import type { ChatMessage, ServerFrame } from './types'
 
 // ---- fakes -------------------------------------------------------------------------
-
-class FakeSocket implements WebSocketLike {
-  static all: FakeSocket[] = []
-  readonly url: string
-  readyState = 0
-  sent: ClientFrame[] = []
-  closedByClient = false
-  onopen: ((ev: unknown) => void) | null = null
-  onmessage: ((ev: { data: unknown }) => void) | null = null
-  onclose: ((ev: { code: number; reason?: string }) => void) | null = null
-  onerror: ((ev: unknown) => void) | null = null
-
-  constructor(url: string) {
-    this.url = url
-    FakeSocket.all.push(this)
-  }
-  send(data: string) {
-    if (this.readyState !== 1) throw new Error('send on a socket that is not open')
-    this.sent.push(JSON.parse(data) as ClientFrame)
-  }
-  close() {
-    this.closedByClient = true
-    this.readyState = 3
-  }
-  // server side
-  open() {
-    this.readyState = 1
-    this.onopen?.({})
-  }
-  receive(frame: ServerFrame) {
-    this.onmessage?.({ data: JSON.stringify(frame) })
-  }
-  drop(code = 1006) {
-    this.readyState = 3
-    this.onclose?.({ code })
-  }
-  sentOf<T extends ClientFrame['type']>(type: T): Extract<ClientFrame, { type: T }>[] {
-    return this.sent.filter((f) => f.type === type) as Extract<ClientFrame, { type: T }>[]
-  }
-}
 
 const last = () => FakeSocket.all[FakeSocket.all.length - 1]
 
@@ -67,9 +28,11 @@ function msg(seq: number, extra: Partial<ChatMessage> = {}): ChatMessage {
   return { room: 'general', id: 1000 + seq, seq, sender: 'bob', kind: 'user', text: `m${seq}`, ts: '2026-01-01T00:00:00Z', ...extra }
 }
 
-function joined(room: string, messages: ChatMessage[], recovered = true): ServerFrame {
+function joined(room: string, messages: ChatMessage[], recovered = true, epoch?: number): ServerFrame {
   const lastSeq = messages.length ? messages[messages.length - 1].seq : 0
-  return { type: 'joined', room, members: [{ user: 'alice', status: 'online' }], messages, lastSeq, recovered }
+  const frame: ServerFrame = { type: 'joined', room, members: [{ user: 'alice', status: 'online' }], messages, lastSeq, recovered }
+  if (epoch !== undefined) frame.epoch = epoch
+  return frame
 }
 
 let ids = 0
@@ -229,6 +192,55 @@ describe('connecting', () => {
     expect(FakeSocket.all).toHaveLength(2)
   })
 
+  it('close code 1012 (the node restarts): reconnects at once after a small random delay, and resumes', async () => {
+    // random() = 0.5: half of restartJitterMs, far below the backoff's 750 ms
+    const { client } = await connected({ restartJitterMs: 300 })
+    client.join('general')
+    last().receive(joined('general', [msg(1), msg(2)]))
+    last().drop(1012)
+    expect(client.getSnapshot().connection).toBe('reconnecting')
+    expect(client.getSnapshot().nextRetryAt).toBe(Date.now() + 150)
+    await vi.advanceTimersByTimeAsync(149)
+    expect(FakeSocket.all).toHaveLength(1)
+    await vi.advanceTimersByTimeAsync(1)
+    expect(FakeSocket.all).toHaveLength(2)
+    last().open()
+    expect(last().sentOf('join_room')).toEqual([{ type: 'join_room', room: 'general', since: 2 }])
+  })
+
+  it('the 1012 delay is spread over restartJitterMs by the random source', async () => {
+    for (const [random, delay] of [
+      [0, 0],
+      [0.75, 1500],
+    ]) {
+      FakeSocket.all = []
+      const { client } = await connected({ random: () => random, restartJitterMs: 2000 })
+      last().drop(1012)
+      expect(client.getSnapshot().nextRetryAt).toBe(Date.now() + delay)
+      client.stop()
+    }
+  })
+
+  it('close code 1013 (read too slowly): reconnects at once and resumes', async () => {
+    const { client } = await connected()
+    client.join('general')
+    last().receive(joined('general', [msg(1)]))
+    last().drop(1013)
+    expect(client.getSnapshot().nextRetryAt).toBe(Date.now())
+    await settle()
+    expect(FakeSocket.all).toHaveLength(2)
+    last().open()
+    expect(last().sentOf('join_room')).toEqual([{ type: 'join_room', room: 'general', since: 1 }])
+  })
+
+  it('other close codes wait for the backoff', async () => {
+    const { client } = await connected({ restartJitterMs: 300 })
+    last().receive({ type: 'pong' })
+    last().drop(1011)
+    expect(client.getSnapshot().nextRetryAt).toBe(Date.now() + 750)
+    client.stop()
+  })
+
   it('pings periodically and reopens a connection that stays silent', async () => {
     const { client } = await connected({ pingIntervalMs: 1000 })
     const ws = last()
@@ -367,6 +379,94 @@ describe('joining and resuming', () => {
     await client.loadOlder('general')
     expect(seqs(client)).toEqual([1, 2, 3])
     expect(room(client).hasOlder).toBe(false)
+  })
+})
+
+// ---- room epochs -----------------------------------------------------------------------
+
+describe('room epochs', () => {
+  it('rejoins with the epoch its last seq belongs to', async () => {
+    const { client } = await connected()
+    client.join('general')
+    expect(last().sentOf('join_room')).toEqual([{ type: 'join_room', room: 'general' }])
+    last().receive(joined('general', [msg(1), msg(2)], true, 7))
+    last().drop()
+    await vi.advanceTimersByTimeAsync(750)
+    last().open()
+    expect(last().sentOf('join_room')).toEqual([{ type: 'join_room', room: 'general', since: 2, epoch: 7 }])
+    // the same epoch: a resume like any other
+    last().receive(joined('general', [msg(3)], true, 7))
+    expect(seqs(client)).toEqual([1, 2, 3])
+  })
+
+  it('a new epoch (the room was deleted and created again) drops what was held and what was queued for the old room', async () => {
+    const { client } = await connected()
+    client.join('general')
+    last().receive(joined('general', [msg(1), msg(2)], true, 7))
+    last().receive({ type: 'assistant_start', room: 'general', turnId: 'T1', replyTo: 2, model: 'm' })
+    last().receive({ type: 'command_result', room: 'general', command: 'who', text: 'alice' })
+    last().drop()
+    const queued = client.sendMessage('general', 'meant for the old room')
+    await vi.advanceTimersByTimeAsync(750)
+    last().open()
+    expect(last().sentOf('join_room')).toEqual([{ type: 'join_room', room: 'general', since: 2, epoch: 7 }])
+
+    last().receive(joined('general', [msg(1, { id: 5001, text: 'new room' })], false, 8))
+    expect(last().sentOf('send_message')).toEqual([])
+    expect(room(client)).toMatchObject({ outgoing: [], streams: [], notices: [], missedHistory: false, hasOlder: false })
+    expect(room(client).messages.map((m) => m.text)).toEqual(['new room'])
+    expect(client.getSnapshot().errors).toMatchObject([{ code: 'room_replaced' }])
+    expect(client.getSnapshot().errors[0].message).toContain('1 unsent message')
+    expect(queued).toBeTruthy()
+
+    // what is written now belongs to the new room and goes out
+    const fresh = client.sendMessage('general', 'for the new room')
+    expect(last().sentOf('send_message')).toEqual([{ type: 'send_message', room: 'general', clientId: fresh, text: 'for the new room' }])
+    last().drop()
+    await vi.advanceTimersByTimeAsync(750)
+    last().open()
+    expect(last().sentOf('join_room')).toEqual([{ type: 'join_room', room: 'general', since: 1, epoch: 8 }])
+    last().receive(joined('general', [], true, 8))
+    expect(last().sentOf('send_message').map((f) => f.clientId)).toEqual([fresh])
+  })
+
+  it('a message queued for an old epoch before a reload is not sent into the new room, and leaves the storage', async () => {
+    const items = new Map<string, string>()
+    const storage = {
+      getItem: (k: string) => items.get(k) ?? null,
+      setItem: (k: string, v: string) => void items.set(k, v),
+      removeItem: (k: string) => void items.delete(k),
+    }
+    // first page: joined epoch 7, then the connection went and a message was queued
+    const first = await connected({ outbox: localOutbox('parley.outbox.alice', storage) })
+    first.client.join('general')
+    last().receive(joined('general', [msg(1)], true, 7))
+    last().drop()
+    first.client.sendMessage('general', 'queued under epoch 7')
+    first.client.stop()
+    expect(JSON.parse(items.get('parley.outbox.alice')!)).toMatchObject([{ text: 'queued under epoch 7', epoch: 7 }])
+
+    // the reloaded page: written before the join too (it inherits epoch 7), then the room turns out to be new
+    const { client } = await connected({ outbox: localOutbox('parley.outbox.alice', storage) })
+    client.sendMessage('general', 'also written for the old room')
+    last().receive(joined('general', [], false, 9))
+    expect(last().sentOf('send_message')).toEqual([])
+    expect(room(client).outgoing).toEqual([])
+    expect(items.has('parley.outbox.alice')).toBe(false)
+  })
+
+  it('a server that sends no epoch changes nothing', async () => {
+    const { client } = await connected()
+    client.join('general')
+    last().receive(joined('general', [msg(1)]))
+    last().drop()
+    const id = client.sendMessage('general', 'hi')
+    await vi.advanceTimersByTimeAsync(750)
+    last().open()
+    expect(last().sentOf('join_room')).toEqual([{ type: 'join_room', room: 'general', since: 1 }])
+    last().receive(joined('general', [msg(2)]))
+    expect(seqs(client)).toEqual([1, 2])
+    expect(last().sentOf('send_message').map((f) => f.clientId)).toEqual([id])
   })
 })
 
@@ -623,6 +723,69 @@ describe('unsent messages across page loads', () => {
   })
 })
 
+describe('storing the outbox', () => {
+  /** A store that records every write. */
+  function recordingStore(): OutboxStore & { saved: OutgoingMessage[][]; loads: number } {
+    const store = {
+      saved: [] as OutgoingMessage[][],
+      loads: 0,
+      load: () => {
+        store.loads++
+        return store.saved.at(-1) ?? []
+      },
+      save: (m: OutgoingMessage[]) => void store.saved.push(m),
+    }
+    return store
+  }
+
+  it('writes the store when the outbox changes, and not on other frames (assistant deltas, typing, presence)', async () => {
+    const store = recordingStore()
+    const { client } = await connected({ outbox: store })
+    client.join('general')
+    last().receive(joined('general', [msg(1)]))
+    expect(store.saved).toEqual([])
+
+    const id = client.sendMessage('general', 'hello')
+    expect(store.saved).toEqual([[{ clientId: id, room: 'general', text: 'hello', status: 'sending' }]])
+    const loads = store.loads
+
+    // nothing of this touches the outbox: no write, no read, not even a serialisation of it
+    const stringify = vi.spyOn(JSON, 'stringify')
+    last().receive({ type: 'assistant_start', room: 'general', turnId: 'T1', replyTo: 1, model: 'm' })
+    for (let i = 0; i < 200; i++) last().receive({ type: 'assistant_delta', room: 'general', turnId: 'T1', text: `${i} ` })
+    last().receive({ type: 'typing', room: 'general', user: 'bob', typing: true })
+    last().receive({ type: 'presence', room: 'general', user: 'carol', status: 'online' })
+    last().receive({ type: 'message', ...msg(2) })
+    const serialisedOutbox = stringify.mock.calls.filter(([value]) => Array.isArray(value))
+    stringify.mockRestore()
+    expect(serialisedOutbox).toEqual([])
+    expect(store.saved).toHaveLength(1)
+    expect(store.loads).toBe(loads)
+
+    last().receive({ type: 'ack', room: 'general', clientId: id, id: 1003, seq: 3, ts: 't', duplicate: false })
+    expect(store.saved).toEqual([[{ clientId: id, room: 'general', text: 'hello', status: 'sending' }], []])
+  })
+
+  it('a failure and a retry are written (they survive a reload); sending it again on a new connection is not', async () => {
+    const store = recordingStore()
+    const { client } = await connected({ outbox: store })
+    client.join('general')
+    last().receive(joined('general', []))
+    const id = client.sendMessage('general', 'x')
+    last().receive({ type: 'error', code: 'rate_limited', message: 'slow down', ref: id })
+    expect(store.saved.at(-1)).toEqual([{ clientId: id, room: 'general', text: 'x', status: 'failed', error: 'slow down' }])
+    client.retry('general', id)
+    expect(store.saved.at(-1)).toEqual([{ clientId: id, room: 'general', text: 'x', status: 'sending' }])
+    const writes = store.saved.length
+    last().drop()
+    await vi.advanceTimersByTimeAsync(750)
+    last().open()
+    last().receive(joined('general', []))
+    expect(last().sentOf('send_message').map((f) => f.clientId)).toEqual([id])
+    expect(store.saved).toHaveLength(writes)
+  })
+})
+
 describe('typing and presence', () => {
   it('sends typing true at most every refresh interval, and false when the message is sent', async () => {
     const { client } = await connected()
@@ -677,7 +840,7 @@ describe('assistant turns', () => {
     last().receive({ type: 'assistant_start', room: 'general', turnId: 'T1', replyTo: 1, model: 'ollama/llama3.2' })
     last().receive({ type: 'assistant_delta', room: 'general', turnId: 'T1', text: 'Hel' })
     last().receive({ type: 'assistant_delta', room: 'general', turnId: 'T1', text: 'lo' })
-    expect(room(client).streams).toEqual([{ turnId: 'T1', model: 'ollama/llama3.2', replyTo: 1, text: 'Hello' }])
+    expect(room(client).streams).toEqual([{ turnId: 'T1', sender: 'assistant', model: 'ollama/llama3.2', replyTo: 1, text: 'Hello' }])
 
     last().receive({
       type: 'message',
@@ -687,12 +850,23 @@ describe('assistant turns', () => {
     expect(room(client).messages[1]).toMatchObject({ kind: 'assistant', text: 'Hello!', turnId: 'T1' })
   })
 
+  it("names the stream after the server's assistant (assistant_start.sender)", async () => {
+    const { client } = await connected()
+    client.join('general')
+    last().receive(joined('general', [msg(1)]))
+    last().receive({ type: 'assistant_start', room: 'general', turnId: 'T1', replyTo: 1, model: 'm', sender: 'robo' })
+    last().receive({ type: 'assistant_delta', room: 'general', turnId: 'T1', text: 'hi' })
+    expect(room(client).streams).toMatchObject([{ turnId: 'T1', sender: 'robo', text: 'hi' }])
+  })
+
   it('keeps an assistant error visible on its turn', async () => {
     const { client } = await connected()
     client.join('general')
     last().receive(joined('general', []))
     last().receive({ type: 'assistant_error', room: 'general', turnId: 'T9', code: 'llm_unavailable', message: 'no provider' })
-    expect(room(client).streams).toEqual([{ turnId: 'T9', text: '', error: { code: 'llm_unavailable', message: 'no provider' } }])
+    expect(room(client).streams).toEqual([
+      { turnId: 'T9', sender: 'assistant', text: '', error: { code: 'llm_unavailable', message: 'no provider' } },
+    ])
   })
 
   it('a reconnect mid-turn shows the replayed text once', async () => {
@@ -709,7 +883,7 @@ describe('assistant turns', () => {
     last().receive({ type: 'assistant_start', room: 'general', turnId: 'T1', replyTo: 1, model: 'm' })
     last().receive({ type: 'assistant_delta', room: 'general', turnId: 'T1', text: 'Hello' })
     last().receive({ type: 'assistant_delta', room: 'general', turnId: 'T1', text: ' world' })
-    expect(room(client).streams).toEqual([{ turnId: 'T1', model: 'm', replyTo: 1, text: 'Hello world' }])
+    expect(room(client).streams).toEqual([{ turnId: 'T1', sender: 'assistant', model: 'm', replyTo: 1, text: 'Hello world' }])
   })
 
   it('a resume that contains the final message ends the stream', async () => {
@@ -742,14 +916,21 @@ describe('command results', () => {
     expect(room(client).notices).toEqual([])
   })
 
-  it('a command answered by command_result is no longer shown as sending', async () => {
+  it('a command_result settles the command that carried it, matched by clientId', async () => {
     const { client } = await connected()
     client.join('general')
     last().receive(joined('general', []))
-    client.sendMessage('general', '/who')
-    client.sendMessage('general', '/model ollama/x')
+    const first = client.sendMessage('general', '/who')
+    const second = client.sendMessage('general', '/who')
+    const model = client.sendMessage('general', '/model ollama/x')
+    // the answer to the second /who: the first (same text) and /model are still waiting
+    last().receive({ type: 'command_result', room: 'general', command: 'who', text: 'alice', clientId: second })
+    expect(room(client).outgoing.map((o) => o.clientId)).toEqual([first, model])
+    // an answer that names no clientId (or another's) settles nothing
     last().receive({ type: 'command_result', room: 'general', command: 'who', text: 'alice' })
-    expect(room(client).outgoing.map((o) => o.text)).toEqual(['/model ollama/x'])
+    last().receive({ type: 'command_result', room: 'general', command: 'model', text: 'no', clientId: 'someone-else' })
+    expect(room(client).outgoing.map((o) => o.clientId)).toEqual([first, model])
+    expect(room(client).notices.map((n) => n.command)).toEqual(['who', 'who', 'model'])
   })
 
   it("a command's ack settles it without showing the command as a message of ours", async () => {
