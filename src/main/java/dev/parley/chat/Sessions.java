@@ -6,6 +6,7 @@ import dev.parley.message.MessageWriter;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -152,11 +153,23 @@ public class Sessions implements HttpUpgradeCheck {
     }
 
     /**
-     * Graceful stop, before anything else shuts down: no new connection is taken, what was accepted is committed
+     * Graceful stop, when the shutdown delay starts (before the HTTP server stops): no new connection is taken, what was accepted is committed
      * and acknowledged, then every connection is closed with 1012 so its client reconnects (to another node) and
      * resumes.
      */
+    void shutdownStarts(@Observes ShutdownDelayInitiatedEvent event) {
+        stop();
+    }
+
+    /** Where the shutdown delay is off (tests), the same steps run when shutdown proper begins. */
     void shutdown(@Observes @Priority(1) ShutdownEvent event) {
+        stop();
+    }
+
+    private synchronized void stop() {
+        if (stopping) {
+            return;
+        }
         stopping = true;
         writer.drain(Duration.ofSeconds(10));
         List<ChatSession> all = List.copyOf(open.values());

@@ -27,8 +27,10 @@ public final class ServerProcess implements AutoCloseable {
     public ServerProcess(Path dataDir, Map<String, String> extraEnv) throws IOException {
         this.port = freePort();
         this.log = dataDir.resolve("server.log");
-        // DATABASE_URL, SECRET_KEY and the data dir are left unset on purpose: the defaults are under test
-        this.env = new java.util.HashMap<>(extraEnv);
+        // DATABASE_URL, SECRET_KEY and the data dir are left unset on purpose: the defaults are under test. The
+        // abuse limits are off unless a test sets them: these tests stream thousands of messages from one user.
+        this.env = new java.util.HashMap<>(Map.of("MESSAGE_RATE_LIMIT", "0", "MAX_CONNECTIONS_PER_USER", "0"));
+        env.putAll(extraEnv);
         env.put("PORT", Integer.toString(port));
         this.workDir = dataDir;
     }
@@ -83,6 +85,12 @@ public final class ServerProcess implements AutoCloseable {
     public ServerProcess restart() throws IOException, InterruptedException {
         kill();
         return start();
+    }
+
+    /** SIGTERM: the graceful stop; waits for the process to exit and returns its exit code. */
+    public int stop() throws InterruptedException {
+        process.destroy();
+        return process.waitFor();
     }
 
     /** SIGKILL: no shutdown hook, no flush. */
