@@ -1,0 +1,216 @@
+package dev.parley.bench;
+
+import dev.parley.bench.report.Charts;
+import dev.parley.bench.report.Results;
+import dev.parley.bench.report.Stats;
+import dev.parley.bench.report.SweepKeys;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Writes the dated results section (tables with the spread of the runs) and the PNG charts. A measurement replaces the
+ * section between the markers in docs/performance.md; a smoke run writes a file of its own, labelled as such.
+ */
+final class Report {
+    static final String START = "<!-- bench:side-by-side:start -->";
+    static final String END = "<!-- bench:side-by-side:end -->";
+    private final Settings settings;
+    private final Results results;
+    private final List<String> servers;
+    private final List<String> about;
+
+    Report(Settings settings, Results results, List<String> servers, List<String> about) {
+        this.settings = settings;
+        this.results = results;
+        this.servers = servers;
+        this.about = about;
+    }
+
+    void write(Path markdown, Path chartsDir) throws IOException {
+        Path latency = chartsDir.resolve("latency.png");
+        Path cpu = chartsDir.resolve("cpu-per-1000.png");
+        Charts.latency(results, servers, settings.sweepRates(), latency);
+        Charts.cpu(results, servers, settings.sweepRates(), cpu);
+        writeCsv(chartsDir.resolve(settings.quick() ? "results-smoke.csv" : "results.csv"));
+        String section = section(markdown.getParent().relativize(latency), markdown.getParent().relativize(cpu));
+        Files.createDirectories(markdown.getParent());
+        if (settings.quick()) {
+            Files.writeString(markdown, "# Side-by-side benchmark: smoke run example\n\n" + section);
+            return;
+        }
+        String doc = Files.exists(markdown) ? Files.readString(markdown) : "";
+        int s = doc.indexOf(START);
+        int e = doc.indexOf(END);
+        String updated = s >= 0 && e > s
+                ? doc.substring(0, s) + section + doc.substring(e + END.length() + 1)
+                : doc + "\n" + section;
+        Files.writeString(markdown, updated);
+    }
+
+    private String section(Path latencyPng, Path cpuPng) {
+        StringBuilder md = new StringBuilder(START).append('\n');
+        md.append("### Results of ").append(LocalDate.now()).append(settings.quick() ? " — SMOKE RUN, NOT A MEASUREMENT" : "")
+                .append("\n\n");
+        if (settings.quick()) {
+            md.append("> **Smoke run** (`bench/run.sh --quick`): tiny loads for a few seconds each, on a machine shared "
+                    + "with other work. It only shows that every scenario runs end to end against every server. "
+                    + "None of these numbers is a measurement.\n\n");
+        }
+        for (String line : about) {
+            md.append("- ").append(line).append('\n');
+        }
+        md.append("- each cell: median of the runs, (lowest–highest) when there are several\n\n");
+        summary(md);
+        sweep(md);
+        md.append("![delivery latency against offered load](").append(latencyPng).append(")\n\n");
+        md.append("![server CPU per 1,000 deliveries](").append(cpuPng).append(")\n\n");
+        ceiling(md);
+        failures(md);
+        md.append(END).append('\n');
+        return md.toString();
+    }
+
+    private void summary(StringBuilder md) {
+        long ref = (long) settings.referenceRate();
+        md.append("| measure |");
+        servers.forEach(s -> md.append(' ').append(s).append(" |"));
+        md.append("\n|---|");
+        servers.forEach(s -> md.append("---|"));
+        md.append('\n');
+        String room = "one room of " + settings.members() + ", " + settings.senders() + " senders, open loop";
+        row(md, "delivery latency at " + fmt(ref) + " deliveries/s (" + room + "), p50 / p99 ms",
+                s -> pair(s, SweepKeys.key(ref, "p50"), SweepKeys.key(ref, "p99"), "%.2f"));
+        row(md, "server CPU at " + fmt(ref) + " deliveries/s, % of a core",
+                s -> one(s, SweepKeys.key(ref, "serverCpu"), "%.1f"));
+        row(md, "server CPU per 1,000 deliveries at " + fmt(ref) + "/s, ms",
+                s -> one(s, SweepKeys.key(ref, "cpuPer1000"), "%.3f"));
+        row(md, "deliveries lost at " + fmt(ref) + "/s", s -> one(s, SweepKeys.key(ref, "lost"), "%.0f"));
+        row(md, "highest fan-out with p99 ≤ " + fmt((long) settings.p99LimitMs()) + " ms and nothing lost, deliveries/s "
+                + "(server CPU % there)", s -> one(s, "capacity", "%.0f") + " (" + one(s, "capacity.cpu", "%.0f") + ")");
+        row(md, "server CPU with " + fmt(settings.idleConnections()) + " idle connections (heartbeats included), % of a core",
+                s -> one(s, "idle.cpu", "%.2f"));
+        row(md, "RSS growth per idle connection at " + fmt(settings.idleConnections()) + ", KiB",
+                s -> one(s, "idle.rssPerConn", "%.1f"));
+        row(md, "time to open " + fmt(settings.connectCount()) + " authenticated connections, each joining a room ("
+                + settings.connectInFlight() + " in flight), s", s -> one(s, "connect.seconds", "%.2f"));
+        row(md, "acked messages/s, " + settings.durableRooms() + " rooms, one sender each, ≤ " + settings.durableWindow()
+                + " unacked (ack p50 / p99 ms)", s -> one(s, "durable64.rate", "%.0f") + " ("
+                + pair(s, "durable64.p50", "durable64.p99", "%.1f") + ")");
+        row(md, "acked messages/s, one room, " + settings.singleRoomSenders() + " senders, ≤ " + settings.durableWindow()
+                + " unacked each (ack p50 / p99 ms)", s -> one(s, "durable1.rate", "%.0f") + " ("
+                + pair(s, "durable1.p50", "durable1.p99", "%.1f") + ")");
+        row(md, "one message on an idle server, send → ack p50 / p99 ms",
+                s -> pair(s, "oneshot.p50", "oneshot.p99", "%.2f"));
+        row(md, "ping → pong on the same socket, p50 / p99 ms", s -> pair(s, "ping.p50", "ping.p99", "%.2f"));
+        row(md, "error frames and unexpected closes (idle / connect / one message)",
+                s -> one(s, "idle.errors", "%.0f") + " / " + one(s, "connect.errors", "%.0f") + " / "
+                        + one(s, "oneshot.errors", "%.0f"));
+        md.append("\nThe peers keep nothing: their acks follow the broadcast, Parley's follow the commit. socket.io has "
+                + "no client ping (Engine.IO pings come from the server), hence no ping row for it.\n\n");
+    }
+
+    private void sweep(StringBuilder md) {
+        md.append("Latency sweep (capacity search): each step ").append(settings.stepWarm().toSeconds())
+                .append(" s warm-up then ").append(settings.stepMeasure().toSeconds())
+                .append(" s measured; latency from each message's intended send time to its delivery at every member.\n\n");
+        md.append("| server | offered deliveries/s | p50 ms | p99 ms | max ms | lost | server CPU % | CPU ms / 1,000 | generator CPU % |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|\n");
+        for (String s : servers) {
+            for (double rate : settings.sweepRates()) {
+                if (results.of(s, SweepKeys.key(rate, "p99")).isEmpty()) {
+                    continue;
+                }
+                md.append("| ").append(s).append(" | ").append(fmt((long) rate));
+                for (String metric : List.of("p50", "p99", "max", "lost", "serverCpu", "cpuPer1000", "genCpu")) {
+                    String format = switch (metric) {
+                        case "lost" -> "%.0f";
+                        case "serverCpu", "genCpu" -> "%.1f";
+                        case "cpuPer1000" -> "%.3f";
+                        default -> "%.2f";
+                    };
+                    md.append(" | ").append(one(s, SweepKeys.key(rate, metric), format));
+                }
+                md.append(" |\n");
+            }
+        }
+        md.append('\n');
+    }
+
+    /** The generator's own ceiling, from its CPU at each step: deliveries it handles per second of its core. */
+    private void ceiling(StringBuilder md) {
+        List<Double> perCore = new ArrayList<>();
+        double maxCpu = 0;
+        for (String s : servers) {
+            for (double rate : settings.sweepRates()) {
+                for (double cpu : results.of(s, SweepKeys.key(rate, "genCpu"))) {
+                    maxCpu = Math.max(maxCpu, cpu);
+                    if (cpu >= 5) {
+                        perCore.add(rate / (cpu / 100));
+                    }
+                }
+            }
+        }
+        md.append("**The generator's own ceiling.** ");
+        if (perCore.isEmpty()) {
+            md.append("Not estimated: the generator's CPU stayed under 5 % of its core at every step.\n\n");
+            return;
+        }
+        double ceiling = Stats.median(perCore);
+        md.append(String.format(Locale.ROOT, "From its CPU at every step, the generator (one event loop, parsing every "
+                + "frame as JSON) handles about %s deliveries/s per second of its core (median over steps; highest "
+                + "generator CPU seen %.0f %%). Offered loads above about %s deliveries/s measure the generator, not "
+                + "the server: read such steps as a lower bound on the server.%n%n", fmt((long) ceiling), maxCpu,
+                fmt((long) (0.8 * ceiling))));
+    }
+
+    private void failures(StringBuilder md) {
+        Map<String, List<String>> failed = results.failures();
+        if (failed.isEmpty()) {
+            return;
+        }
+        md.append("Scenarios that failed (no number recorded):\n\n");
+        failed.forEach((server, list) -> list.forEach(f -> md.append("- ").append(server).append(", ").append(f)
+                .append('\n')));
+        md.append('\n');
+    }
+
+    private void writeCsv(Path csv) throws IOException {
+        Files.createDirectories(csv.getParent());
+        StringBuilder out = new StringBuilder("server,run,metric,value\n");
+        for (Results.Value v : results.all()) {
+            out.append(v.server()).append(',').append(v.run()).append(',').append(v.key()).append(',')
+                    .append(String.format(Locale.ROOT, "%.4f", v.value())).append('\n');
+        }
+        Files.writeString(csv, out);
+    }
+
+    private interface Cell {
+        String of(String server);
+    }
+
+    private void row(StringBuilder md, String label, Cell cell) {
+        md.append("| ").append(label).append(" |");
+        servers.forEach(s -> md.append(' ').append(cell.of(s)).append(" |"));
+        md.append('\n');
+    }
+
+    private String one(String server, String key, String format) {
+        return Stats.spread(results.of(server, key), format);
+    }
+
+    private String pair(String server, String a, String b, String format) {
+        String x = one(server, a, format);
+        String y = one(server, b, format);
+        return x.equals("–") && y.equals("–") ? "–" : x + " / " + y;
+    }
+
+    private static String fmt(long n) {
+        return String.format(Locale.ROOT, "%,d", n);
+    }
+}
