@@ -104,7 +104,8 @@ public final class Bench {
     private List<String> describe(Duration took, LocalDateTime started) {
         List<String> lines = new ArrayList<>();
         lines.add("started " + started.format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")) + ", took "
-                + took.toMinutes() + " min " + took.toSecondsPart() + " s, " + settings.runs() + " runs per server");
+                + took.toMinutes() + " min " + took.toSecondsPart() + " s, " + settings.runs() + (settings.runs() == 1 ? " run" : " runs")
+                + " per server, servers interleaved within each run");
         lines.add("machine: " + Environment.describe(repo));
         lines.add("servers pinned with `taskset -c " + serverCpus + "`; generator: "
                 + Environment.affinity() + ", one Vert.x event loop, JDK " + Runtime.version());

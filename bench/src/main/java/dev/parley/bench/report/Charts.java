@@ -1,5 +1,6 @@
 package dev.parley.bench.report;
 
+import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +14,10 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /** The PNG charts of the report, drawn with XChart from the median of the runs at each offered rate. */
 public final class Charts {
+    /** One colour per server, the same in every chart. */
+    private static final Color[] COLORS = {new Color(0xC0392B), new Color(0x2471A3), new Color(0x229954),
+        new Color(0x7D3C98)};
+
     private Charts() {
     }
 
@@ -23,9 +28,10 @@ public final class Charts {
                 .xAxisTitle("offered deliveries/s").yAxisTitle("latency, ms (log)").build();
         chart.getStyler().setYAxisLogarithmic(true);
         chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNW);
-        for (String server : servers) {
-            add(chart, server + " p99", results, server, rates, "p99", false);
-            add(chart, server + " p50", results, server, rates, "p50", true);
+        for (int i = 0; i < servers.size(); i++) {
+            String server = servers.get(i);
+            add(chart, server + " p99", results, server, rates, "p99", false, COLORS[i % COLORS.length]);
+            add(chart, server + " p50", results, server, rates, "p50", true, COLORS[i % COLORS.length]);
         }
         save(chart, png);
     }
@@ -36,14 +42,14 @@ public final class Charts {
                 .title("Server CPU per 1,000 deliveries (median of runs)")
                 .xAxisTitle("offered deliveries/s").yAxisTitle("CPU ms per 1,000 deliveries").build();
         chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
-        for (String server : servers) {
-            add(chart, server, results, server, rates, "cpuPer1000", false);
+        for (int i = 0; i < servers.size(); i++) {
+            add(chart, servers.get(i), results, servers.get(i), rates, "cpuPer1000", false, COLORS[i % COLORS.length]);
         }
         save(chart, png);
     }
 
     private static void add(XYChart chart, String series, Results results, String server, List<Double> rates,
-                            String metric, boolean dashed) {
+                            String metric, boolean dashed, Color color) {
         List<Double> x = new ArrayList<>();
         List<Double> y = new ArrayList<>();
         for (double rate : rates) {
@@ -58,6 +64,8 @@ public final class Charts {
         }
         XYSeries s = chart.addSeries(series, x, y);
         s.setMarker(SeriesMarkers.CIRCLE);
+        s.setLineColor(color);
+        s.setMarkerColor(color);
         if (dashed) {
             s.setLineStyle(org.knowm.xchart.style.lines.SeriesLines.DASH_DASH);
         }
