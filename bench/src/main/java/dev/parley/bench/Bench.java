@@ -72,7 +72,12 @@ public final class Bench {
         try (Loop loop = new Loop()) {
             for (int run = 1; run <= settings.runs(); run++) {
                 for (String server : servers) {
-                    bench.runServer(loop, server, run, started);
+                    try {
+                        bench.runServer(loop, server, run, started);
+                    } catch (Exception e) {
+                        System.out.printf("  %s, run %d FAILED: %s%n", server, run, e);
+                        bench.results.failed(server, run, "start", String.valueOf(e.getMessage()));
+                    }
                 }
             }
         }

@@ -13,10 +13,18 @@ final class Environment {
 
     static String describe(Path repo) {
         String cpu = firstLine(Path.of("/proc/cpuinfo"), "model name").replaceFirst("^model name\\s*:\\s*", "");
-        return Runtime.getRuntime().availableProcessors() + " CPUs visible to the generator, " + cpu
+        return cores() + " CPUs (" + cpu + ")"
                 + ", " + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MiB generator heap limit, Linux "
                 + command(repo, "uname", "-r") + ", node " + command(repo, System.getenv().getOrDefault("BENCH_NODE", "node"), "--version")
                 + ", Parley at " + command(repo, "git", "rev-parse", "--short", "HEAD");
+    }
+
+    private static long cores() {
+        try (var lines = Files.lines(Path.of("/proc/cpuinfo"))) {
+            return lines.filter(l -> l.startsWith("processor")).count();
+        } catch (IOException e) {
+            return Runtime.getRuntime().availableProcessors();
+        }
     }
 
     /** The CPUs this process may run on, as taskset left them. */

@@ -47,9 +47,16 @@ final class Report {
         String doc = Files.exists(markdown) ? Files.readString(markdown) : "";
         int s = doc.indexOf(START);
         int e = doc.indexOf(END);
-        String updated = s >= 0 && e > s
-                ? doc.substring(0, s) + section + doc.substring(e + END.length() + 1)
-                : doc + "\n" + section;
+        String updated;
+        if (s >= 0 && e > s) {
+            int after = e + END.length();
+            if (after < doc.length() && doc.charAt(after) == '\n') {
+                after++;
+            }
+            updated = doc.substring(0, s) + section + doc.substring(after);
+        } else {
+            updated = doc + "\n" + section;
+        }
         Files.writeString(markdown, updated);
     }
 
@@ -92,7 +99,11 @@ final class Report {
                 s -> one(s, SweepKeys.key(ref, "cpuPer1000"), "%.3f"));
         row(md, "deliveries lost at " + fmt(ref) + "/s", s -> one(s, SweepKeys.key(ref, "lost"), "%.0f"));
         row(md, "highest fan-out with p99 ≤ " + fmt((long) settings.p99LimitMs()) + " ms and nothing lost, deliveries/s "
-                + "(server CPU % there)", s -> one(s, "capacity", "%.0f") + " (" + one(s, "capacity.cpu", "%.0f") + ")");
+                + "(server CPU % there; none: not even the lowest step)", s -> switch (one(s, "capacity", "%.0f")) {
+                    case "–" -> "–";
+                    case "0" -> "none";
+                    case String c -> c + " (" + one(s, "capacity.cpu", "%.0f") + ")";
+                });
         row(md, "server CPU with " + fmt(settings.idleConnections()) + " idle connections (heartbeats included), % of a core",
                 s -> one(s, "idle.cpu", "%.2f"));
         row(md, "RSS growth per idle connection at " + fmt(settings.idleConnections()) + ", KiB",

@@ -8,25 +8,27 @@ public final class Stats {
     private Stats() {
     }
 
+    /** Median of the values that were measured (NaN stands for "not measured" and is left out). */
     public static double median(List<Double> values) {
-        if (values.isEmpty()) {
+        double[] v = values.stream().mapToDouble(Double::doubleValue).filter(d -> !Double.isNaN(d)).sorted().toArray();
+        if (v.length == 0) {
             return Double.NaN;
         }
-        double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 
-    /** "median (min–max)" over the runs, "x" for a single run, "–" for none. */
+    /**
+     * "median (lowest–highest)" over the runs that measured it; only the value when there is one or all agree as
+     * formatted; "–" when none did.
+     */
     public static String spread(List<Double> values, String format) {
-        if (values.isEmpty() || values.stream().allMatch(d -> d.isNaN())) {
+        List<Double> measured = values.stream().filter(d -> !Double.isNaN(d)).toList();
+        if (measured.isEmpty()) {
             return "–";
         }
-        String m = String.format(Locale.ROOT, format, median(values));
-        if (values.size() == 1) {
-            return m;
-        }
-        double min = values.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
-        double max = values.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
-        return m + " (" + String.format(Locale.ROOT, format, min) + "–" + String.format(Locale.ROOT, format, max) + ")";
+        String m = String.format(Locale.ROOT, format, median(measured));
+        String min = String.format(Locale.ROOT, format, measured.stream().mapToDouble(Double::doubleValue).min().orElseThrow());
+        String max = String.format(Locale.ROOT, format, measured.stream().mapToDouble(Double::doubleValue).max().orElseThrow());
+        return min.equals(max) ? m : m + " (" + min + "–" + max + ")";
     }
 }

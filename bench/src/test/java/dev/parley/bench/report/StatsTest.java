@@ -17,6 +17,12 @@ class StatsTest {
     }
 
     @Test
+    void runsThatAgreeShowOneValueAndUnmeasuredRunsAreLeftOut() {
+        assertEquals("0", Stats.spread(List.of(0.0, 0.0), "%.0f"));
+        assertEquals("4.0", Stats.spread(List.of(Double.NaN, 4.0), "%.1f"));
+    }
+
+    @Test
     void oneRunShowsOnlyItsValueAndNoRunShowsADash() {
         assertEquals("5", Stats.spread(List.of(5.0), "%.0f"));
         assertEquals("–", Stats.spread(List.of(), "%.0f"));
