@@ -115,6 +115,8 @@ public final class Bench {
         lines.add("servers pinned with `taskset -c " + serverCpus + "`; generator: "
                 + Environment.affinity() + ", one Vert.x event loop, JDK " + Runtime.version());
         lines.add("JVM servers (Parley and the Vert.x peer) run with the same flags: `" + jvmFlags() + "`");
+        lines.add("Parley's database: " + (System.getenv("BENCH_DATABASE_URL") == null
+                ? "embedded H2, its default (durable acks, `WRITE_DELAY=0`)" : "`" + System.getenv("BENCH_DATABASE_URL") + "`"));
         return lines;
     }
 
@@ -129,12 +131,20 @@ public final class Bench {
         return switch (server) {
             case "parley" -> {
                 jvm.addAll(List.of("-jar", repo.resolve("target/quarkus-app/quarkus-run.jar").toString()));
-                yield new ServerUnderTest.Launch(server, jvm, Map.of(
+                Map<String, String> env = new java.util.HashMap<>(Map.of(
                         "QUARKUS_HTTP_HOST", "127.0.0.1",
                         "PARLEY_DATA_DIR", "./data",
                         "REDIS_URL", System.getenv().getOrDefault("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13"),
                         "MESSAGE_RATE_LIMIT", "0",
-                        "MAX_CONNECTIONS_PER_USER", "0"), work, "/q/health/ready");
+                        "MAX_CONNECTIONS_PER_USER", "0"));
+                // PostgreSQL instead of the embedded H2: a jar built for it, and these (see docs/performance.md)
+                for (String name : List.of("DATABASE_URL", "DATABASE_USER", "DATABASE_PASSWORD")) {
+                    String value = System.getenv("BENCH_" + name);
+                    if (value != null) {
+                        env.put(name, value);
+                    }
+                }
+                yield new ServerUnderTest.Launch(server, jvm, env, work, "/q/health/ready");
             }
             case "vertx" -> {
                 jvm.addAll(List.of("-cp", repo.resolve("bench/target/parley-bench.jar").toString(),
