@@ -3,7 +3,7 @@ package dev.parley.bench.scenario;
 import dev.parley.bench.client.Events;
 import dev.parley.bench.client.Session;
 import dev.parley.bench.client.Target;
-import dev.parley.bench.server.ServerUnderTest;
+import dev.parley.bench.server.Measured;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.time.Duration;
@@ -28,7 +28,7 @@ public final class Durable {
     }
 
     public static Result run(Loop loop, Target target, String roomPrefix, int rooms, int sendersPerRoom, int window,
-                             Duration warm, Duration measure, Duration drainMax, ServerUnderTest server) {
+                             Duration warm, Duration measure, Duration drainMax, Measured server) {
         Errors errors = new Errors();
         int count = rooms * sendersPerRoom;
         List<Sender> senders = new ArrayList<>();
@@ -52,7 +52,7 @@ public final class Durable {
     /** The phases of the run, shared by all senders; event loop only. */
     private static final class Window {
         final int window;
-        final ServerUnderTest server;
+        final Measured server;
         final Histogram latency = new Histogram(3);
         final Promise<Void> done = Promise.promise();
         long windowStart;
@@ -62,7 +62,7 @@ public final class Durable {
         long ackedInWindow;
         boolean sending = true;
 
-        Window(int window, ServerUnderTest server) {
+        Window(int window, Measured server) {
             this.window = window;
             this.server = server;
         }

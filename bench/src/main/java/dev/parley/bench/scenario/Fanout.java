@@ -4,7 +4,7 @@ import dev.parley.bench.client.Events;
 import dev.parley.bench.client.Session;
 import dev.parley.bench.client.Target;
 import dev.parley.bench.server.Proc;
-import dev.parley.bench.server.ServerUnderTest;
+import dev.parley.bench.server.Measured;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.time.Duration;
@@ -68,7 +68,7 @@ public final class Fanout {
 
     /** Offers {@code deliveriesPerSecond} (messages/s × members) for warm-up then the measured window. */
     public Step step(String tag, double deliveriesPerSecond, Duration warm, Duration measure, Duration drainMax,
-                     ServerUnderTest server) {
+                     Measured server) {
         double messagesPerSecond = deliveriesPerSecond / members;
         long warmMessages = (long) Math.ceil(messagesPerSecond * warm.toNanos() / 1e9);
         long total = warmMessages + (long) Math.ceil(messagesPerSecond * measure.toNanos() / 1e9);
@@ -110,7 +110,7 @@ public final class Fanout {
         final double periodNanos;
         final long warmMessages;
         final long total;
-        final ServerUnderTest server;
+        final Measured server;
         final Histogram latency = new Histogram(3);
         final long self = ProcessHandle.current().pid();
         final Promise<Void> done = Promise.promise();
@@ -124,7 +124,7 @@ public final class Fanout {
         long generatorCpuStart;
         long generatorCpuEnd;
 
-        Run(String prefix, double periodNanos, long warmMessages, long total, ServerUnderTest server) {
+        Run(String prefix, double periodNanos, long warmMessages, long total, Measured server) {
             this.prefix = prefix;
             this.periodNanos = periodNanos;
             this.warmMessages = warmMessages;

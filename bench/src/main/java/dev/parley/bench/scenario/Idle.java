@@ -2,7 +2,7 @@ package dev.parley.bench.scenario;
 
 import dev.parley.bench.client.Events;
 import dev.parley.bench.client.Target;
-import dev.parley.bench.server.ServerUnderTest;
+import dev.parley.bench.server.Measured;
 import java.time.Duration;
 
 /**
@@ -18,7 +18,7 @@ public final class Idle {
     }
 
     public static Result run(Loop loop, Target target, String roomPrefix, int count, Duration settle, Duration window,
-                             ServerUnderTest server) throws InterruptedException {
+                             Measured server) throws InterruptedException {
         Errors errors = new Errors();
         long rssBefore = server.rssKb();
         var opened = loop.call(() -> Connections.open(target, count, 32, i -> roomPrefix + "-" + (i / 100),

@@ -17,7 +17,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** One server process started for a run, pinned to its core with {@code taskset}, on a loopback port. */
-public final class ServerUnderTest implements AutoCloseable {
+public final class ServerUnderTest implements Measured, AutoCloseable {
     private static final Duration READY_WITHIN = Duration.ofSeconds(90);
     private final String name;
     private final int port;
@@ -105,10 +105,12 @@ public final class ServerUnderTest implements AutoCloseable {
         return process.pid();
     }
 
+    @Override
     public long cpuNanos() {
         return Proc.cpuNanos(pid());
     }
 
+    @Override
     public long rssKb() {
         return Proc.rssKb(pid());
     }
