@@ -74,6 +74,7 @@ final class Report {
         }
         md.append("- each cell: median of the runs, (lowest–highest) when there are several\n\n");
         summary(md);
+        targets(md);
         sweep(md);
         md.append("![delivery latency against offered load](").append(latencyPng).append(")\n\n");
         md.append("![server CPU per 1,000 deliveries](").append(cpuPng).append(")\n\n");
@@ -124,6 +125,60 @@ final class Report {
                         + one(s, "oneshot.errors", "%.0f"));
         md.append("\nThe peers keep nothing: their acks follow the broadcast, Parley's follow the commit. socket.io has "
                 + "no client ping (Engine.IO pings come from the server), hence no ping row for it.\n\n");
+    }
+
+    /** Issue 8's targets for Parley, judged on the medians of the runs (peers only as the yardstick). */
+    private void targets(StringBuilder md) {
+        if (!servers.contains("parley")) {
+            return;
+        }
+        long ref = (long) settings.referenceRate();
+        md.append("Issue 8's targets, judged on the medians above:\n\n| target | Parley | verdict |\n|---|---|---|\n");
+        double p50 = med("parley", SweepKeys.key(ref, "p50"));
+        double p99 = med("parley", SweepKeys.key(ref, "p99"));
+        target(md, "latency at " + fmt(ref) + " deliveries/s: p50 ≤ 2 ms, p99 ≤ 10 ms",
+                String.format(Locale.ROOT, "%.2f / %.2f ms", p50, p99), p50 <= 2 && p99 <= 10, p50, p99);
+        double cpu = med("parley", SweepKeys.key(ref, "serverCpu"));
+        double vertxCpu = med("vertx", SweepKeys.key(ref, "serverCpu"));
+        target(md, "server CPU at " + fmt(ref) + " deliveries/s ≤ 1.5 × raw Vert.x's",
+                String.format(Locale.ROOT, "%.1f %% (Vert.x %.1f %%)", cpu, vertxCpu), cpu <= 1.5 * vertxCpu, cpu,
+                vertxCpu);
+        double capacity = med("parley", "capacity");
+        double vertxCapacity = med("vertx", "capacity");
+        target(md, "fan-out capacity ≥ raw Vert.x's", String.format(Locale.ROOT, "%s (Vert.x %s)", fmt((long) capacity),
+                fmt((long) vertxCapacity)), capacity >= vertxCapacity, capacity, vertxCapacity);
+        double idle = med("parley", "idle.cpu");
+        target(md, "idle: ≤ 1 % of a core with " + fmt(settings.idleConnections()) + " connections",
+                String.format(Locale.ROOT, "%.2f %%", idle), idle <= 1, idle);
+        double rss = med("parley", "idle.rssPerConn");
+        target(md, "RSS per idle connection ≤ 20 KB", String.format(Locale.ROOT, "%.1f KiB", rss), rss <= 20, rss);
+        double connect = med("parley", "connect.seconds");
+        double vertxConnect = med("vertx", "connect.seconds");
+        target(md, "opening " + fmt(settings.connectCount()) + " connections ≤ 1.5 × raw Vert.x's time",
+                String.format(Locale.ROOT, "%.2f s (Vert.x %.2f s)", connect, vertxConnect),
+                connect <= 1.5 * vertxConnect, connect, vertxConnect);
+        double oneP50 = med("parley", "oneshot.p50");
+        double oneP99 = med("parley", "oneshot.p99");
+        target(md, "one message on an idle server, send → ack: p50 ≤ 1 ms, p99 ≤ 5 ms",
+                String.format(Locale.ROOT, "%.2f / %.2f ms", oneP50, oneP99), oneP50 <= 1 && oneP99 <= 5, oneP50, oneP99);
+        double many = med("parley", "durable64.rate");
+        target(md, "acked messages/s, " + settings.durableRooms() + " rooms: ≥ 20,000 (H2) / ≥ 10,000 (PostgreSQL)",
+                String.format(Locale.ROOT, "%s/s", fmt((long) many)), many >= 20_000, many);
+        double single = med("parley", "durable1.rate");
+        target(md, "acked messages/s into a single room ≥ 5,000", String.format(Locale.ROOT, "%s/s", fmt((long) single)),
+                single >= 5_000, single);
+        md.append("\nThe 20,000/s durable target is for H2; on PostgreSQL read it against 10,000/s. The assistant's "
+                + "targets are not part of this harness (docs/assistant.md).\n\n");
+    }
+
+    private double med(String server, String key) {
+        return Stats.median(results.of(server, key));
+    }
+
+    private static void target(StringBuilder md, String target, String value, boolean met, double... inputs) {
+        boolean measured = java.util.Arrays.stream(inputs).noneMatch(Double::isNaN);
+        md.append("| ").append(target).append(" | ").append(measured ? value : "–").append(" | ")
+                .append(measured ? (met ? "met" : "**not met**") : "not measured").append(" |\n");
     }
 
     private void sweep(StringBuilder md) {

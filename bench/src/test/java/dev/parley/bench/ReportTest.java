@@ -51,6 +51,10 @@ class ReportTest {
         assertTrue(doc.contains("| 1.50 (1.00–2.00) / 15.00 (10.00–20.00) |"), doc);
         assertTrue(doc.contains("parley, run 2, idle: connection 7 of parley failed"), doc);
         assertTrue(doc.contains("(perf/latency.png)"), doc);
+        assertTrue(doc.contains("| fan-out capacity ≥ raw Vert.x's | 25,000 (Vert.x 25,000) | met |"), doc);
+        assertTrue(doc.contains("| latency at 20,000 deliveries/s: p50 ≤ 2 ms, p99 ≤ 10 ms | 1.50 / 15.00 ms | **not met** |"),
+                doc);
+        assertTrue(doc.contains("| idle: ≤ 1 % of a core with 5,000 connections | – | not measured |"), doc);
         assertTrue(Files.size(dir.resolve("perf/latency.png")) > 0);
         assertTrue(Files.size(dir.resolve("perf/cpu-per-1000.png")) > 0);
         assertEquals(17, Files.readAllLines(dir.resolve("perf/results.csv")).size());
