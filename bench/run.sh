@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# The side-by-side benchmark of issue 8 (docs/performance.md, "Side by side: Parley, socket.io, raw Vert.x").
+#
+#   bench/run.sh            the measurement: every scenario, Parley + socket.io 4.8.4 + raw Vert.x, 2 runs each;
+#                           replaces the results section of docs/performance.md and the charts in docs/perf/
+#   bench/run.sh --quick    smoke run (tiny loads, seconds per scenario): proves the harness works; writes
+#                           docs/perf/smoke/ only, labelled as a smoke run
+#
+# Extra options go to the generator: --runs N, --servers parley,socketio,vertx, --server-cpus 0.
+# Environment: BENCH_SKIP_BUILD=1 (reuse the built jars and node_modules), BENCH_REDIS_URL (Parley's Redis,
+# default redis://127.0.0.1:6379/13), BENCH_SERVER_JVM_OPTS (both JVM servers, default "-Xms512m -Xmx1g"),
+# BENCH_GENERATOR_CPU (default 1), BENCH_NODE (node binary).
+# Run it on a quiet machine with at least 2 cores: the server is pinned to core 0 and the generator to core 1.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repo=$(pwd)
+
+# a JDK 21+, chosen as ./mvnw chooses it
+. .mvn/jdk.sh
+set +f
+java="$JAVA_HOME/bin/java"
+
+if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
+  echo "== building the server (./mvnw -DskipTests package)"
+  ./mvnw -q -DskipTests package
+  echo "== building the generator and the Vert.x peer (bench/pom.xml)"
+  ./mvnw -q -f bench/pom.xml -DskipTests package
+  echo "== installing the socket.io peer (npm ci)"
+  (cd bench/socketio && npm ci --no-audit --no-fund --loglevel=error)
+fi
+for f in bench/target/parley-bench.jar bench/socketio/node_modules/socket.io; do
+  [ -e "$f" ] || { echo "missing $f: run without BENCH_SKIP_BUILD=1" >&2; exit 1; }
+done
+
+# thousands of sockets on both sides
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+
+generator_cpu=${BENCH_GENERATOR_CPU:-1}
+if [ "$(nproc)" -lt 2 ] || ! command -v taskset >/dev/null; then
+  echo "warning: fewer than 2 cores or no taskset: nothing is pinned, the numbers mean little" >&2
+  exec "$java" -Xms512m -Xmx2g -jar bench/target/parley-bench.jar --repo "$repo" --server-cpus "" "$@"
+fi
+exec taskset -c "$generator_cpu" "$java" -Xms512m -Xmx2g -jar bench/target/parley-bench.jar --repo "$repo" "$@"

@@ -1,0 +1,302 @@
+package dev.parley.bench;
+
+import dev.parley.bench.client.ParleyTarget;
+import dev.parley.bench.client.SocketIoTarget;
+import dev.parley.bench.client.Target;
+import dev.parley.bench.client.VertxPeerTarget;
+import dev.parley.bench.peer.PeerTokens;
+import dev.parley.bench.report.Results;
+import dev.parley.bench.report.SweepKeys;
+import dev.parley.bench.scenario.Connect;
+import dev.parley.bench.scenario.Durable;
+import dev.parley.bench.scenario.Fanout;
+import dev.parley.bench.scenario.Idle;
+import dev.parley.bench.scenario.Loop;
+import dev.parley.bench.scenario.Oneshot;
+import dev.parley.bench.server.ServerUnderTest;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The side-by-side benchmark (docs/performance.md): starts each server pinned to its core, drives every scenario
+ * against it from this process (pinned to another core by bench/run.sh), and writes the results table and charts.
+ *
+ * <pre>
+ * java -jar bench/target/parley-bench.jar [--quick] [--runs N] [--servers parley,socketio,vertx]
+ *      [--repo DIR] [--server-cpus 0] [--out FILE.md] [--charts DIR]
+ * </pre>
+ */
+public final class Bench {
+    private static final List<String> ALL_SERVERS = List.of("parley", "socketio", "vertx");
+    private final Settings settings;
+    private final Path repo;
+    private final String serverCpus;
+    private final Results results = new Results();
+    private final PeerTokens peerTokens;
+    private final String secret;
+
+    private Bench(Settings settings, Path repo, String serverCpus) {
+        this.settings = settings;
+        this.repo = repo;
+        this.serverCpus = serverCpus;
+        this.secret = System.getenv().getOrDefault("BENCH_SECRET", PeerTokens.DEFAULT_SECRET);
+        this.peerTokens = new PeerTokens(secret);
+    }
+
+    public static void main(String[] args) throws Exception {
+        System.setProperty("java.awt.headless", "true");
+        Map<String, String> opts = options(args);
+        Settings settings = opts.containsKey("quick") ? Settings.smoke() : Settings.measurement();
+        if (opts.containsKey("runs")) {
+            settings = settings.withRuns(Integer.parseInt(opts.get("runs")));
+        }
+        Path repo = Path.of(opts.getOrDefault("repo", ".")).toAbsolutePath().normalize();
+        List<String> servers = opts.containsKey("servers") ? Arrays.asList(opts.get("servers").split(",")) : ALL_SERVERS;
+        for (String s : servers) {
+            if (!ALL_SERVERS.contains(s)) {
+                throw new IllegalArgumentException("unknown server " + s + "; known: " + ALL_SERVERS);
+            }
+        }
+        Path out = Path.of(opts.getOrDefault("out", settings.quick()
+                ? "docs/perf/smoke/performance-smoke.md" : "docs/performance.md"));
+        Path charts = Path.of(opts.getOrDefault("charts", settings.quick() ? "docs/perf/smoke" : "docs/perf"));
+        Bench bench = new Bench(settings, repo, opts.getOrDefault("server-cpus", "0"));
+        LocalDateTime started = LocalDateTime.now();
+        long t0 = System.nanoTime();
+        try (Loop loop = new Loop()) {
+            for (int run = 1; run <= settings.runs(); run++) {
+                for (String server : servers) {
+                    try {
+                        bench.runServer(loop, server, run, started);
+                    } catch (Exception e) {
+                        System.out.printf("  %s, run %d FAILED: %s%n", server, run, e);
+                        bench.results.failed(server, run, "start", String.valueOf(e.getMessage()));
+                    }
+                }
+            }
+        }
+        Duration took = Duration.ofNanos(System.nanoTime() - t0);
+        new Report(settings, bench.results, servers, bench.describe(took, started))
+                .write(repo.resolve(out), repo.resolve(charts));
+        System.out.println("results written to " + repo.resolve(out) + " and " + repo.resolve(charts));
+    }
+
+    private static Map<String, String> options(String[] args) {
+        Map<String, String> opts = new java.util.HashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (!a.startsWith("--")) {
+                throw new IllegalArgumentException("unexpected argument " + a);
+            }
+            String name = a.substring(2);
+            if (name.equals("quick")) {
+                opts.put(name, "true");
+            } else if (i + 1 < args.length) {
+                opts.put(name, args[++i]);
+            } else {
+                throw new IllegalArgumentException(a + " needs a value");
+            }
+        }
+        return opts;
+    }
+
+    private List<String> describe(Duration took, LocalDateTime started) {
+        List<String> lines = new ArrayList<>();
+        lines.add("started " + started.format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")) + ", took "
+                + took.toMinutes() + " min " + took.toSecondsPart() + " s, " + settings.runs() + (settings.runs() == 1 ? " run" : " runs")
+                + " per server, servers interleaved within each run");
+        lines.add("machine: " + Environment.describe(repo));
+        lines.add("servers pinned with `taskset -c " + serverCpus + "`; generator: "
+                + Environment.affinity() + ", one Vert.x event loop, JDK " + Runtime.version());
+        lines.add("JVM servers (Parley and the Vert.x peer) run with the same flags: `" + jvmFlags() + "`");
+        lines.add("Parley's database: " + (System.getenv("BENCH_DATABASE_URL") == null
+                ? "embedded H2, its default (durable acks, `WRITE_DELAY=0`)" : "`" + System.getenv("BENCH_DATABASE_URL") + "`"));
+        return lines;
+    }
+
+    private static String jvmFlags() {
+        return System.getenv().getOrDefault("BENCH_SERVER_JVM_OPTS", "-Xms512m -Xmx1g");
+    }
+
+    private ServerUnderTest.Launch launch(String server, Path work) {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> jvm = new ArrayList<>(List.of(java));
+        jvm.addAll(Arrays.asList(jvmFlags().trim().split("\\s+")));
+        return switch (server) {
+            case "parley" -> {
+                jvm.addAll(List.of("-jar", repo.resolve("target/quarkus-app/quarkus-run.jar").toString()));
+                Map<String, String> env = new java.util.HashMap<>(Map.of(
+                        "QUARKUS_HTTP_HOST", "127.0.0.1",
+                        "PARLEY_DATA_DIR", "./data",
+                        "REDIS_URL", System.getenv().getOrDefault("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13"),
+                        "MESSAGE_RATE_LIMIT", "0",
+                        "MAX_CONNECTIONS_PER_USER", "0"));
+                // PostgreSQL instead of the embedded H2: a jar built for it, and these (see docs/performance.md)
+                for (String name : List.of("DATABASE_URL", "DATABASE_USER", "DATABASE_PASSWORD")) {
+                    String value = System.getenv("BENCH_" + name);
+                    if (value != null) {
+                        env.put(name, value);
+                    }
+                }
+                yield new ServerUnderTest.Launch(server, jvm, env, work, "/q/health/ready");
+            }
+            case "vertx" -> {
+                jvm.addAll(List.of("-cp", repo.resolve("bench/target/parley-bench.jar").toString(),
+                        "dev.parley.bench.peer.VertxPeer"));
+                yield new ServerUnderTest.Launch(server, jvm, Map.of("BENCH_SECRET", secret), work, null);
+            }
+            case "socketio" -> new ServerUnderTest.Launch(server,
+                    List.of(System.getenv().getOrDefault("BENCH_NODE", "node"),
+                            repo.resolve("bench/socketio/server.js").toString()),
+                    Map.of("BENCH_SECRET", secret, "NODE_ENV", "production"), work, null);
+            default -> throw new IllegalArgumentException(server);
+        };
+    }
+
+    private Target target(Loop loop, String server, int port, String tag) {
+        return switch (server) {
+            case "parley" -> new ParleyTarget(loop.vertx(), "127.0.0.1", port, "b" + tag);
+            case "vertx" -> new VertxPeerTarget(loop.vertx(), "127.0.0.1", port, peerTokens, "b" + tag);
+            case "socketio" -> new SocketIoTarget(loop.vertx(), "127.0.0.1", port, peerTokens, "b" + tag);
+            default -> throw new IllegalArgumentException(server);
+        };
+    }
+
+    private void runServer(Loop loop, String server, int run, LocalDateTime started) throws Exception {
+        String tag = Long.toString(System.currentTimeMillis() % 100_000_000L, 36) + run;
+        Path work = repo.resolve("bench/target/runs")
+                .resolve(started.format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))).resolve(server + "-" + run);
+        System.out.printf("== %s, run %d (work dir %s)%n", server, run, work);
+        try (ServerUnderTest s = ServerUnderTest.start(launch(server, work), serverCpus)) {
+            Target t = target(loop, server, s.port(), tag);
+            t.prepareUsers(settings.users());
+            step(server, run, "warm-up", () -> {
+                Fanout f = new Fanout(loop, t, "warm-" + tag, settings.members(), settings.senders());
+                f.open();
+                f.step("w", settings.referenceRate() / 2, Duration.ZERO, settings.warmUp(), settings.stepDrain(), s);
+                f.close();
+            });
+            step(server, run, "idle", () -> {
+                Idle.Result r = Idle.run(loop, t, "idle-" + tag, settings.idleConnections(), settings.idleSettle(),
+                        settings.idleWindow(), s);
+                put(server, run, "idle.cpu", r.serverCpuPct());
+                put(server, run, "idle.rssPerConn", r.rssKbPerConnection());
+                put(server, run, "idle.errors", r.errors());
+                System.out.printf("  idle %d connections: server CPU %.2f %%, RSS +%.1f KiB per connection, errors %d%n",
+                        r.connections(), r.serverCpuPct(), r.rssKbPerConnection(), r.errors());
+            });
+            step(server, run, "connect", () -> {
+                Connect.Result r = Connect.run(loop, t, "conn-" + tag, settings.connectCount(),
+                        settings.connectInFlight());
+                put(server, run, "connect.seconds", r.seconds());
+                put(server, run, "connect.p50", r.p50());
+                put(server, run, "connect.p99", r.p99());
+                put(server, run, "connect.errors", r.errors());
+                System.out.printf("  connect %d: %.2f s (each p50 %.1f ms, p99 %.1f ms), errors %d%n",
+                        r.connections(), r.seconds(), r.p50(), r.p99(), r.errors());
+            });
+            step(server, run, "oneshot", () -> {
+                Oneshot.Result r = Oneshot.run(loop, t, "one-" + tag, settings.oneshotSamples(),
+                        settings.oneshotGapMillis());
+                put(server, run, "oneshot.p50", r.ackP50());
+                put(server, run, "oneshot.p99", r.ackP99());
+                put(server, run, "ping.p50", r.pingP50());
+                put(server, run, "ping.p99", r.pingP99());
+                put(server, run, "oneshot.errors", r.errors());
+                System.out.printf("  one message send->ack p50 %.2f ms p99 %.2f ms; ping->pong p50 %.2f ms p99 %.2f ms%n",
+                        r.ackP50(), r.ackP99(), r.pingP50(), r.pingP99());
+            });
+            step(server, run, "sweep", () -> sweep(loop, t, server, run, tag, s));
+            step(server, run, "durable, many rooms", () -> durable(loop, t, server, run, "durable64",
+                    "dur-" + tag, settings.durableRooms(), 1, s));
+            step(server, run, "durable, one room", () -> durable(loop, t, server, run, "durable1",
+                    "single-" + tag, 1, settings.singleRoomSenders(), s));
+        }
+    }
+
+    private void sweep(Loop loop, Target t, String server, int run, String tag, ServerUnderTest s) {
+        Fanout f = new Fanout(loop, t, "fan-" + tag, settings.members(), settings.senders());
+        f.open();
+        double capacity = 0;
+        double capacityCpu = Double.NaN;
+        boolean failedOnce = false;
+        int i = 0;
+        try {
+            for (double rate : settings.sweepRates()) {
+                Fanout.Step r = f.step("s" + i++, rate, settings.stepWarm(), settings.stepMeasure(),
+                        settings.stepDrain(), s);
+                record(server, run, rate, r);
+                System.out.printf("  %,8.0f deliveries/s: p50 %7.2f p99 %7.2f max %7.2f ms, lost %d, errors %d, "
+                                + "server CPU %5.1f %% (%.3f ms/1000), generator CPU %5.1f %%%n",
+                        rate, r.p50(), r.p99(), r.max(), r.lost(), r.errors(), r.serverCpuPct(), r.cpuMsPer1000(),
+                        r.generatorCpuPct());
+                if (r.passes(settings.p99LimitMs()) && !failedOnce) {
+                    capacity = rate;
+                    capacityCpu = r.serverCpuPct();
+                } else {
+                    failedOnce = true;
+                }
+                boolean hopeless = r.p99() > 1_000 || r.lost() > r.expected() / 100;
+                if (hopeless || (failedOnce && rate >= settings.referenceRate())) {
+                    break;
+                }
+            }
+        } finally {
+            f.close();
+        }
+        put(server, run, "capacity", capacity);
+        put(server, run, "capacity.cpu", capacityCpu);
+    }
+
+    private void record(String server, int run, double rate, Fanout.Step r) {
+        put(server, run, SweepKeys.key(rate, "p50"), r.p50());
+        put(server, run, SweepKeys.key(rate, "p90"), r.p90());
+        put(server, run, SweepKeys.key(rate, "p99"), r.p99());
+        put(server, run, SweepKeys.key(rate, "max"), r.max());
+        put(server, run, SweepKeys.key(rate, "lost"), r.lost());
+        put(server, run, SweepKeys.key(rate, "errors"), r.errors());
+        put(server, run, SweepKeys.key(rate, "serverCpu"), r.serverCpuPct());
+        put(server, run, SweepKeys.key(rate, "cpuPer1000"), r.cpuMsPer1000());
+        put(server, run, SweepKeys.key(rate, "genCpu"), r.generatorCpuPct());
+    }
+
+    private void durable(Loop loop, Target t, String server, int run, String key, String rooms, int roomCount,
+                         int senders, ServerUnderTest s) {
+        Durable.Result r = Durable.run(loop, t, rooms, roomCount, senders, settings.durableWindow(),
+                settings.durableWarm(), settings.durableMeasure(), settings.stepDrain(), s);
+        put(server, run, key + ".rate", r.ackedPerSecond());
+        put(server, run, key + ".p50", r.p50());
+        put(server, run, key + ".p99", r.p99());
+        put(server, run, key + ".cpu", r.serverCpuPct());
+        put(server, run, key + ".errors", r.errors());
+        put(server, run, key + ".unacked", r.unackedAtEnd());
+        System.out.printf("  %s (%d rooms x %d senders, <= %d unacked): %.0f acked/s, ack p50 %.1f ms p99 %.1f ms, "
+                        + "server CPU %.1f %%, errors %d, unacked at end %d%n", key, roomCount, senders,
+                settings.durableWindow(), r.ackedPerSecond(), r.p50(), r.p99(), r.serverCpuPct(), r.errors(),
+                r.unackedAtEnd());
+    }
+
+    private void put(String server, int run, String key, double value) {
+        results.add(server, run, key, value);
+    }
+
+    private interface Scenario {
+        void run() throws Exception;
+    }
+
+    /** Runs one scenario; a failure is recorded for the report and the next scenario still runs. */
+    private void step(String server, int run, String name, Scenario scenario) {
+        try {
+            scenario.run();
+        } catch (Exception | AssertionError e) {
+            System.out.printf("  %s FAILED: %s%n", name, e);
+            results.failed(server, run, name, String.valueOf(e.getMessage()));
+        }
+    }
+}

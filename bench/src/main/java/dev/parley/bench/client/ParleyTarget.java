@@ -1,0 +1,172 @@
+package dev.parley.bench.client;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * Parley's protocol (docs/protocol.md): register over REST for a JWT, {@code Authorization: Bearer} on {@code /ws},
+ * {@code join_room}/{@code joined}, {@code send_message} with {@code clientId}, {@code message} and {@code ack} frames,
+ * {@code ping}/{@code pong}.
+ */
+public final class ParleyTarget extends WsTarget {
+    private static final String PASSWORD = "bench-password";
+    private final String userPrefix;
+    private final List<String> tokens = new ArrayList<>();
+
+    /** @param userPrefix makes usernames unique per run (letters and digits, ≤ 20 characters) */
+    public ParleyTarget(Vertx vertx, String host, int port, String userPrefix) {
+        super(vertx, host, port);
+        this.userPrefix = userPrefix;
+    }
+
+    @Override
+    public String name() {
+        return "parley";
+    }
+
+    @Override
+    public boolean supportsPing() {
+        return true;
+    }
+
+    /** Registers the users four at a time (bcrypt makes each registration cost the server a few tens of ms). */
+    @Override
+    public void prepareUsers(int count) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        URI register = URI.create("http://" + host + ":" + port + "/api/auth/register");
+        try (ExecutorService pool = Executors.newFixedThreadPool(4)) {
+            List<java.util.concurrent.Future<String>> pending = new ArrayList<>();
+            for (int i = tokens.size(); i < count; i++) {
+                String user = userPrefix + "u" + i;
+                pending.add(pool.submit(() -> register(http, register, user)));
+            }
+            for (java.util.concurrent.Future<String> token : pending) {
+                tokens.add(token.get());
+            }
+        }
+    }
+
+    private static String register(HttpClient http, URI register, String user) throws IOException, InterruptedException {
+        String body = new JsonObject().put("username", user).put("password", PASSWORD).encode();
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(register).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 201) {
+            throw new IOException("register " + user + ": HTTP " + r.statusCode() + " " + r.body());
+        }
+        return new JsonObject(r.body()).getString("token");
+    }
+
+    @Override
+    public Future<Session> open(int user, Events events) {
+        WebSocketConnectOptions options = new WebSocketConnectOptions().setHost(host).setPort(port).setURI("/ws")
+                .addHeader("Authorization", "Bearer " + tokens.get(user % tokens.size()));
+        return client.connect(options).map(ws -> new ParleySession(ws, events));
+    }
+
+    private static final class ParleySession implements Session {
+        private final WebSocket ws;
+        private final Events events;
+        private final Map<String, Promise<Void>> joining = new HashMap<>();
+        private final ArrayDeque<Promise<Void>> pings = new ArrayDeque<>();
+        private boolean closing;
+
+        ParleySession(WebSocket ws, Events events) {
+            this.ws = ws;
+            this.events = events;
+            ws.textMessageHandler(this::frame);
+            ws.exceptionHandler(e -> events.error("parley socket: " + e));
+            ws.closeHandler(v -> {
+                if (!closing) {
+                    events.error("parley closed the connection: " + ws.closeStatusCode() + " " + ws.closeReason());
+                }
+                joining.values().forEach(p -> p.tryFail("closed"));
+                pings.forEach(p -> p.tryFail("closed"));
+            });
+        }
+
+        private void frame(String text) {
+            JsonObject f;
+            try {
+                f = new JsonObject(text);
+            } catch (DecodeException e) {
+                events.error("parley sent a frame that is not JSON: " + text);
+                return;
+            }
+            switch (f.getString("type", "")) {
+                case "message" -> events.message(f.getString("room"), f.getString("clientId"));
+                case "ack" -> events.ack(f.getString("room"), f.getString("clientId"));
+                case "joined" -> {
+                    Promise<Void> p = joining.remove(f.getString("room"));
+                    if (p != null) {
+                        p.complete();
+                    }
+                }
+                case "pong" -> {
+                    Promise<Void> p = pings.poll();
+                    if (p != null) {
+                        p.complete();
+                    }
+                }
+                case "error" -> {
+                    Promise<Void> p = "join_room".equals(f.getString("ref")) && joining.size() == 1
+                            ? joining.remove(joining.keySet().iterator().next()) : null;
+                    if (p != null) {
+                        p.fail("join refused: " + text);
+                    } else {
+                        events.error("parley error frame: " + text);
+                    }
+                }
+                default -> {
+                    // presence, typing and the like: not measured
+                }
+            }
+        }
+
+        @Override
+        public Future<Void> join(String room) {
+            Promise<Void> p = Promise.promise();
+            joining.put(room, p);
+            ws.writeTextMessage(new JsonObject().put("type", "join_room").put("room", room).encode())
+                    .onFailure(p::tryFail);
+            return p.future();
+        }
+
+        @Override
+        public void send(String room, String clientId, String text) {
+            ws.writeTextMessage(new JsonObject().put("type", "send_message").put("room", room)
+                            .put("clientId", clientId).put("text", text).encode())
+                    .onFailure(e -> events.error("parley send failed: " + e));
+        }
+
+        @Override
+        public Future<Void> ping() {
+            Promise<Void> p = Promise.promise();
+            pings.add(p);
+            ws.writeTextMessage("{\"type\":\"ping\"}").onFailure(p::tryFail);
+            return p.future();
+        }
+
+        @Override
+        public Future<Void> close() {
+            closing = true;
+            return ws.close();
+        }
+    }
+}
