@@ -1,11 +1,11 @@
 package dev.parley.assistant;
 
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.LoadingCache;
 import dev.parley.assistant.provider.LlmClient;
 import dev.parley.assistant.provider.ModelId;
 import dev.parley.assistant.provider.Provider;
 import dev.parley.assistant.provider.ProviderException;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.LoadingCache;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.inject.Singleton;
 import java.time.Duration;
@@ -58,7 +58,7 @@ public class ModelCatalog {
         return listed.get("models");
     }
 
-    /** Forgets the kept list, so the next {@link #list} asks the providers. */
+    /** Forgets the kept list, so the next {@link #list} asks the providers (for tests that count provider calls). */
     void forget() {
         listed.invalidateAll();
     }

@@ -190,7 +190,11 @@ class SlashCommandsTest extends AssistantTestSupport {
             given().auth().oauth2(aliceToken).get("/api/rooms/" + room).then().statusCode(200)
                     .body("model", org.hamcrest.Matchers.nullValue());
 
-            useModel(alice, room, "anthropic/claude-sonnet-4-5"); // the owner may
+            // the owner may, over REST and over the WebSocket
+            given().auth().oauth2(aliceToken).contentType(ContentType.JSON)
+                    .body(Map.of("room", room, "text", "/model openai/gpt-4o-mini", "clientId", "owner-rest"))
+                    .post("/api/chat/message").then().statusCode(201).body("kind", org.hamcrest.Matchers.equalTo("system"));
+            useModel(alice, room, "anthropic/claude-sonnet-4-5");
         }
     }
 
