@@ -12,11 +12,15 @@ import java.util.List;
 /**
  * The conversation a turn sends: the room's messages after the last {@code /clear}, up to the one being answered,
  * each attributed to its speaker; read newest first and kept while they fit the token budget, so the oldest are
- * dropped first. System notices are left out; the assistant's own replies are its turns.
+ * dropped first. System notices ({@code /model}, {@code /clear}) are not sent, but they count against the budget
+ * like any line, so a flood of them ends the scan instead of making it read the whole history; and the scan never
+ * reads more than {@link #MAX_ROWS} rows, whatever the budget. The assistant's own replies are its turns.
  */
 @Singleton
 public class ContextBuilder {
     private static final int PAGE = 100;
+    /** Most rows one context reads, newest first, whatever {@code LLM_CONTEXT_TOKENS} allows. */
+    static final int MAX_ROWS = 1000;
     private final TokenCounter tokens;
     private final AssistantConfig config;
 
@@ -34,16 +38,17 @@ public class ContextBuilder {
         List<String> lines = new ArrayList<>();
         int used = 0;
         long below = uptoSeq + 1;
+        int read = 0;
         outer:
-        while (true) {
+        while (read < MAX_ROWS) {
             long bound = below;
+            int size = Math.min(PAGE, MAX_ROWS - read);
             List<Message> page = QuarkusTransaction.requiringNew().call(() -> Message.<Message>find(
-                    "roomId = ?1 and seq > ?2 and seq < ?3 order by seq desc", roomId, clearedSeq, bound).page(0, PAGE).list());
+                    "roomId = ?1 and seq > ?2 and seq < ?3 order by seq desc", roomId, clearedSeq, bound)
+                    .page(0, size).list());
+            read += page.size();
             for (Message m : page) {
                 below = m.seq;
-                if (m.kind == MessageKind.SYSTEM) {
-                    continue;
-                }
                 boolean assistant = m.kind == MessageKind.ASSISTANT;
                 String text = assistant ? m.text : m.sender + ": " + m.text;
                 int cost = tokens.message(text);
@@ -51,10 +56,13 @@ public class ContextBuilder {
                     break outer;
                 }
                 used += cost;
+                if (m.kind == MessageKind.SYSTEM) {
+                    continue; // counted, not sent
+                }
                 newestFirst.add(assistant ? new LlmMessage.Assistant(text, List.of()) : new LlmMessage.User(text));
                 lines.add((assistant ? "A|" : "U|") + text);
             }
-            if (page.size() < PAGE) {
+            if (page.size() < size) {
                 break;
             }
         }

@@ -27,7 +27,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-/** SPEC §3 {@code /api/llm}: the model list, one-shot generation, and a question about the server answered with the tools. */
+/**
+ * SPEC §3 {@code /api/llm}: the model list, one-shot generation, and a question about the server answered with the
+ * tools. {@code generate} takes only a model the server offers, and a prompt (with its system text) within
+ * {@code LLM_CONTEXT_TOKENS}: anything else is 400 before any provider is asked.
+ */
 @Path("/api/llm")
 @Authenticated
 @RunOnVirtualThread
@@ -42,9 +46,16 @@ public class LlmResource {
     private final SystemPrompt prompts;
     private final AssistantMetrics metrics;
     private final SecurityIdentity identity;
+    private final TokenCounter tokens;
+
+    /**
+     * No token of the tokenizer's vocabulary ({@code cl100k_base}) is longer than 128 bytes, so a text of more than
+     * 128 characters per allowed token is over the budget without counting (counting a huge text costs seconds).
+     */
+    static final int MAX_CHARS_PER_TOKEN = 128;
 
     LlmResource(AssistantConfig config, ModelCatalog catalog, LlmClient llm, TurnRateLimit rateLimit, ResponseCache cache, TurnRunner runner,
-            RoomTools tools, SystemPrompt prompts, AssistantMetrics metrics, SecurityIdentity identity) {
+            RoomTools tools, SystemPrompt prompts, AssistantMetrics metrics, SecurityIdentity identity, TokenCounter tokens) {
         this.config = config;
         this.catalog = catalog;
         this.llm = llm;
@@ -55,6 +66,7 @@ public class LlmResource {
         this.prompts = prompts;
         this.metrics = metrics;
         this.identity = identity;
+        this.tokens = tokens;
     }
 
     @RegisterForReflection
@@ -95,11 +107,22 @@ public class LlmResource {
         }
         String model = body.model() == null || body.model().isBlank() ? config.model() : body.model();
         try {
-            llm.provider(ModelId.parse(model));
+            catalog.validate(model);
         } catch (IllegalArgumentException | ProviderException e) {
             throw new ProtocolException(ErrorCode.BAD_REQUEST, e.getMessage());
         }
-        limit();
+        if (!catalog.offers(model)) {
+            throw new ProtocolException(ErrorCode.BAD_REQUEST, "this server does not offer the model " + model + "; GET /api/llm/models lists them");
+        }
+        int budget = config.contextTokens();
+        long chars = (long) body.prompt().length() + (body.system() == null ? 0 : body.system().length());
+        if (chars > (long) budget * MAX_CHARS_PER_TOKEN) {
+            throw tooLong();
+        }
+        limit(); // counting tokens costs time: only within the caller's rate
+        if (tokens.count(body.prompt()) + tokens.count(body.system()) > budget) {
+            throw tooLong();
+        }
         long start = System.nanoTime();
         String key = ResponseCache.key("generate", model, body.system(), body.prompt());
         var hit = cache.get(key);
@@ -153,6 +176,11 @@ public class LlmResource {
             metrics.turn("error", Duration.ofNanos(System.nanoTime() - start));
             throw new ProtocolException(TurnRunner.code(e), runner.explain(e, model));
         }
+    }
+
+    private ProtocolException tooLong() {
+        return new ProtocolException(ErrorCode.BAD_REQUEST,
+                "the prompt and system text are longer than LLM_CONTEXT_TOKENS (" + config.contextTokens() + " tokens)");
     }
 
     private void limit() {

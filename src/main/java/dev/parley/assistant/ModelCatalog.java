@@ -1,11 +1,14 @@
 package dev.parley.assistant;
 
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.LoadingCache;
 import dev.parley.assistant.provider.LlmClient;
 import dev.parley.assistant.provider.ModelId;
 import dev.parley.assistant.provider.Provider;
 import dev.parley.assistant.provider.ProviderException;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.inject.Singleton;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -19,18 +22,26 @@ import java.util.concurrent.Executors;
 /**
  * The models Parley can use: each provider's own list (Ollama {@code /api/tags}, OpenAI-compatible {@code /models},
  * Anthropic {@code /v1/models}), asked in parallel, plus the configured default and fallback models, marked
- * unavailable when their provider does not list them or cannot be reached.
+ * unavailable when their provider does not list them or cannot be reached. The list is kept for
+ * {@link #KEEP_LIST} (a Caffeine cache with one entry; callers that arrive while it is being asked for wait for that
+ * one answer), so a burst of {@code GET /api/llm/models} or {@code /models} asks each provider once.
  */
 @Singleton
 public class ModelCatalog {
     private static final String DEFAULT_OPENAI = "https://api.openai.com/v1";
+    /** How long the providers' lists are kept before they are asked again. */
+    static final Duration KEEP_LIST = Duration.ofSeconds(5);
+    /** The longest model id accepted (the rooms table's column holds 200 characters). */
+    static final int MAX_ID_LENGTH = 200;
     private final LlmClient llm;
     private final AssistantConfig config;
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+    private final LoadingCache<String, List<Entry>> listed;
 
     ModelCatalog(LlmClient llm, AssistantConfig config) {
         this.llm = llm;
         this.config = config;
+        this.listed = Caffeine.newBuilder().expireAfterWrite(KEEP_LIST).maximumSize(1).build(key -> ask());
     }
 
     /** One model: its id, its provider, and whether the provider lists it now. */
@@ -42,7 +53,17 @@ public class ModelCatalog {
     private record Listing(List<String> models, String problem) {
     }
 
+    /** The models on offer, from the providers' lists of the last few seconds. */
     public List<Entry> list() {
+        return listed.get("models");
+    }
+
+    /** Forgets the kept list, so the next {@link #list} asks the providers (for tests that count provider calls). */
+    void forget() {
+        listed.invalidateAll();
+    }
+
+    private List<Entry> ask() {
         Map<String, CompletableFuture<Listing>> asked = new LinkedHashMap<>();
         for (Provider p : llm.providers().values()) {
             asked.put(p.name(), CompletableFuture.supplyAsync(() -> listing(p), threads));
@@ -72,18 +93,6 @@ public class ModelCatalog {
         return entries;
     }
 
-    /** Problems per provider (unreachable, not configured), for {@code /models}. */
-    public Map<String, String> problems() {
-        Map<String, String> out = new LinkedHashMap<>();
-        for (Provider p : llm.providers().values()) {
-            String problem = listing(p).problem();
-            if (problem != null) {
-                out.put(p.name(), problem);
-            }
-        }
-        return out;
-    }
-
     private Listing listing(Provider p) {
         if (p.configurationProblem().isPresent()) {
             return new Listing(List.of(), p.configurationProblem().get());
@@ -99,10 +108,30 @@ public class ModelCatalog {
         }
     }
 
-    /** Checks a model id for {@code /model}: well formed and of a known provider. */
+    /**
+     * Checks a model id that comes from a person ({@code /model}, {@code POST /api/llm/generate}): at most
+     * {@value #MAX_ID_LENGTH} characters without spaces or control characters (an id is logged, so a newline in one
+     * would forge log lines), well formed, of a known provider.
+     */
     public ModelId validate(String id) {
+        if (id == null || id.length() > MAX_ID_LENGTH) {
+            throw new IllegalArgumentException("a model id has at most " + MAX_ID_LENGTH + " characters");
+        }
+        if (id.codePoints().anyMatch(ModelCatalog::unprintable)) {
+            throw new IllegalArgumentException("a model id has no spaces, control or format characters");
+        }
         ModelId parsed = ModelId.parse(id);
         llm.provider(parsed);
         return parsed;
+    }
+
+    /** True when the id is one of the models on offer (Ollama's {@code x} stands for its {@code x:latest}). */
+    public boolean offers(String id) {
+        return list().stream().anyMatch(e -> e.id().equals(id) || e.id().equals(id + ":latest"));
+    }
+
+    private static boolean unprintable(int c) {
+        return Character.isISOControl(c) || Character.isWhitespace(c) || Character.isSpaceChar(c)
+                || Character.getType(c) == Character.FORMAT;
     }
 }

@@ -25,6 +25,8 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(StandIns.class)
 class LlmResourceTest extends AssistantTestSupport {
+    @jakarta.inject.Inject
+    ModelCatalog catalog;
 
     @Test
     void modelsListsTheDefaultAndEachProvidersModels() {
@@ -75,12 +77,60 @@ class LlmResourceTest extends AssistantTestSupport {
     }
 
     @Test
+    void generateRefusesAModelTheServerDoesNotOfferWithoutAskingAProvider() {
+        String token = register(unique("alice"));
+        given().auth().oauth2(token).contentType(ContentType.JSON).body(Map.of("prompt", "x", "model", "anthropic/claude-opus-priciest"))
+                .post("/api/llm/generate").then().statusCode(400).body("code", equalTo("bad_request"))
+                .body("error", org.hamcrest.Matchers.containsString("/api/llm/models"));
+        given().auth().oauth2(token).contentType(ContentType.JSON)
+                .body(Map.of("prompt", "x", "model", "ollama/llama3.2\n2026-12-03 12:00:00 INFO forged line"))
+                .post("/api/llm/generate").then().statusCode(400).body("code", equalTo("bad_request"));
+        // a model the server offers
+        OLLAMA.reply("ok");
+        given().auth().oauth2(token).contentType(ContentType.JSON).body(Map.of("prompt", "hi " + unique("p"), "model", "ollama/qwen2.5:0.5b"))
+                .post("/api/llm/generate").then().statusCode(200);
+        assertThat(ANTHROPIC.chatRequests()).isEmpty();
+        assertThat(OLLAMA.chatRequests()).hasSize(1);
+    }
+
+    @Test
+    void generateRefusesAPromptBeyondTheContextBudgetWithoutAskingAProvider() {
+        String token = register(unique("alice"));
+        String tenMegabytes = "x".repeat(10_000_000);
+        given().auth().oauth2(token).contentType(ContentType.JSON).body(Map.of("prompt", tenMegabytes))
+                .post("/api/llm/generate").then().statusCode(400).body("code", equalTo("bad_request"))
+                .body("error", org.hamcrest.Matchers.containsString("LLM_CONTEXT_TOKENS"));
+        // short enough in characters to be counted, but 5000 tokens against a budget of 4096
+        given().auth().oauth2(token).contentType(ContentType.JSON).body(Map.of("prompt", " word".repeat(5000)))
+                .post("/api/llm/generate").then().statusCode(400).body("code", equalTo("bad_request"));
+        given().auth().oauth2(token).contentType(ContentType.JSON).body(Map.of("prompt", "hi", "system", " word".repeat(5000)))
+                .post("/api/llm/generate").then().statusCode(400).body("code", equalTo("bad_request"));
+        assertThat(OLLAMA.chatRequests()).isEmpty();
+        // within the budget
+        given().auth().oauth2(token).contentType(ContentType.JSON).body(Map.of("prompt", " word".repeat(4000) + unique("p")))
+                .post("/api/llm/generate").then().statusCode(200);
+    }
+
+    @Test
+    void theModelListIsKeptBrieflySoTwoQuickCallsAskEachProviderOnce() {
+        catalog.forget();
+        String token = register(unique("alice"));
+        for (int i = 0; i < 2; i++) {
+            given().auth().oauth2(token).get("/api/llm/models").then().statusCode(200)
+                    .body("models.id", hasItem("anthropic/claude-sonnet-4-5"));
+        }
+        for (StandIn provider : List.of(OLLAMA, ANTHROPIC, OPENAI)) {
+            assertThat(provider.requests()).filteredOn(r -> r.method().equals("GET")).hasSize(1);
+        }
+    }
+
+    @Test
     void generateIs503WhenTheProviderIsUnavailable() {
         OPENAI.fail(6, 503, Map.of());
         given().auth().oauth2(register(unique("alice"))).contentType(ContentType.JSON)
-                .body(Map.of("prompt", "hello " + unique("p"), "model", "openai/dead-model"))
+                .body(Map.of("prompt", "hello " + unique("p"), "model", "openai/local-model"))
                 .post("/api/llm/generate").then().statusCode(503).body("code", equalTo("llm_unavailable"));
-        // 3 tries of openai/dead-model, then the fallback (also openai): its first failure is the 4th in the
+        // 3 tries of openai/local-model, then the fallback (also openai): its first failure is the 4th in the
         // breaker's window, which opens, so the fallback's retries are skipped
         assertThat(OPENAI.chatRequests()).hasSize(4);
     }
@@ -105,6 +155,9 @@ class LlmResourceTest extends AssistantTestSupport {
         String aliceToken = register(unique("alice"));
         String open = unique("open");
         given().auth().oauth2(aliceToken).contentType(ContentType.JSON).body(Map.of("name", open)).post("/api/rooms").then().statusCode(201);
+        String own = unique("own");
+        given().auth().oauth2(aliceToken).contentType(ContentType.JSON).body(Map.of("name", own, "private", true))
+                .post("/api/rooms").then().statusCode(201);
 
         OLLAMA.callTools(new StandIn.Call("list_rooms", "{\"user\":\"bob\"}"), new StandIn.Call("recent_messages", "{\"room\":\"" + hidden + "\"}"));
         OLLAMA.reply("You can see some rooms.");
@@ -114,7 +167,8 @@ class LlmResourceTest extends AssistantTestSupport {
         assertThat(requests).hasSize(2);
         assertThat(requests.get(0).body().path("tools")).hasSize(1);
         String results = requests.get(1).body().path("messages").toString();
-        assertThat(results).contains(open).doesNotContain("\\\"name\\\":\\\"" + hidden);
+        // answered to the asker alone: their own private room is listed, someone else's is not
+        assertThat(results).contains(open).contains(own).doesNotContain("\\\"name\\\":\\\"" + hidden);
         assertThat(results).contains("not available here");
     }
 

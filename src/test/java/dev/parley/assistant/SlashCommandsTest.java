@@ -22,6 +22,8 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(StandIns.class)
 class SlashCommandsTest extends AssistantTestSupport {
+    @jakarta.inject.Inject
+    ModelCatalog catalog;
 
     private static JsonNode command(WsClient client, String room, String text) {
         client.send("type", "send_message", "room", room, "clientId", unique("c"), "text", text);
@@ -49,6 +51,7 @@ class SlashCommandsTest extends AssistantTestSupport {
 
     @Test
     void modelsListsWhatEachProviderReportsItself() {
+        catalog.forget(); // asked afresh, not kept from an earlier test
         String room = unique("r");
         try (WsClient alice = WsClient.bearer(base, register(unique("alice")))) {
             alice.join(room);
@@ -163,5 +166,74 @@ class SlashCommandsTest extends AssistantTestSupport {
                 .post("/api/chat/message").then().statusCode(400).body("code", org.hamcrest.Matchers.equalTo("bad_request"));
         given().auth().oauth2(token).contentType(ContentType.JSON).body(Map.of("room", room, "text", "/clear"))
                 .post("/api/chat/message").then().statusCode(201).body("kind", org.hamcrest.Matchers.equalTo("system"));
+    }
+
+    @Test
+    void modelIsForTheRoomsOwnerOthersGetForbiddenAndTheModelStays() {
+        String room = unique("r");
+        String aliceToken = register(unique("alice"));
+        String bobToken = register(unique("bob"));
+        try (WsClient alice = WsClient.bearer(base, aliceToken); WsClient bob = WsClient.bearer(base, bobToken)) {
+            alice.join(room); // creates the room: alice owns it
+            bob.join(room);
+            bob.send("type", "send_message", "room", room, "clientId", "pricey", "text", "/model anthropic/claude-sonnet-4-5");
+            JsonNode error = bob.await("error");
+            assertThat(error.path("code").asText()).isEqualTo("forbidden");
+            assertThat(error.path("ref").asText()).isEqualTo("pricey");
+            given().auth().oauth2(bobToken).contentType(ContentType.JSON)
+                    .body(Map.of("room", room, "text", "/model anthropic/claude-sonnet-4-5", "clientId", "pricey-rest"))
+                    .post("/api/chat/message").then().statusCode(403).body("code", org.hamcrest.Matchers.equalTo("forbidden"));
+            // any member may still ask which model the room uses
+            assertThat(command(bob, room, "/model").path("data").path("model").asText()).isEqualTo("ollama/llama3.2");
+            alice.sync();
+            assertThat(alice.received("message")).isEmpty();
+            given().auth().oauth2(aliceToken).get("/api/rooms/" + room).then().statusCode(200)
+                    .body("model", org.hamcrest.Matchers.nullValue());
+
+            // the owner may, over REST and over the WebSocket
+            given().auth().oauth2(aliceToken).contentType(ContentType.JSON)
+                    .body(Map.of("room", room, "text", "/model openai/gpt-4o-mini", "clientId", "owner-rest"))
+                    .post("/api/chat/message").then().statusCode(201).body("kind", org.hamcrest.Matchers.equalTo("system"));
+            useModel(alice, room, "anthropic/claude-sonnet-4-5");
+        }
+    }
+
+    @Test
+    void aModelIdWithANewlineOrOtherControlCharacterIsRefused() {
+        String room = unique("r");
+        String token = register(unique("alice"));
+        try (WsClient alice = WsClient.bearer(base, token)) {
+            alice.join(room);
+            String[] forged = {"ollama/llama3.2\n2026-12-03 12:00:00 INFO [dev.parley] admin logged in",
+                    "ollama/lla\rma3.2", "ollama/ll\u0007ama", "ollama/\u202ellama", "ollama/llama\u200b3.2"};
+            for (int i = 0; i < forged.length; i++) {
+                alice.send("type", "send_message", "room", room, "clientId", "forged" + i, "text", "/model " + forged[i]);
+                JsonNode error = alice.await("error");
+                assertThat(error.path("code").asText()).as(forged[i]).isEqualTo("bad_request");
+                assertThat(error.path("ref").asText()).isEqualTo("forged" + i);
+            }
+            given().auth().oauth2(token).contentType(ContentType.JSON).body(Map.of("room", room, "text", "/model " + forged[0]))
+                    .post("/api/chat/message").then().statusCode(400).body("code", org.hamcrest.Matchers.equalTo("bad_request"));
+            alice.sync();
+            assertThat(alice.received("message")).isEmpty();
+            given().auth().oauth2(token).get("/api/rooms/" + room).then().statusCode(200).body("model", org.hamcrest.Matchers.nullValue());
+        }
+    }
+
+    @Test
+    void commandResultCarriesTheClientIdOfTheMessageThatCarriedTheCommand() {
+        String room = unique("r");
+        String token = register(unique("alice"));
+        try (WsClient alice = WsClient.bearer(base, token)) {
+            alice.join(room);
+            alice.send("type", "send_message", "room", room, "clientId", "help-1", "text", "/help");
+            alice.send("type", "send_message", "room", room, "clientId", "who-2", "text", "/who");
+            assertThat(alice.await("command_result", r -> r.path("command").asText().equals("help")).path("clientId").asText())
+                    .isEqualTo("help-1");
+            assertThat(alice.await("command_result", r -> r.path("command").asText().equals("who")).path("clientId").asText())
+                    .isEqualTo("who-2");
+        }
+        given().auth().oauth2(token).contentType(ContentType.JSON).body(Map.of("room", room, "text", "/help", "clientId", "rest-3"))
+                .post("/api/chat/message").then().statusCode(200).body("clientId", org.hamcrest.Matchers.equalTo("rest-3"));
     }
 }

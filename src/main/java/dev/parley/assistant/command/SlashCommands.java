@@ -4,6 +4,7 @@ import dev.parley.assistant.AssistantConfig;
 import dev.parley.assistant.AssistantWorker;
 import dev.parley.assistant.ModelCatalog;
 import dev.parley.assistant.provider.ProviderException;
+import dev.parley.auth.Caller;
 import dev.parley.chat.ChatSession;
 import dev.parley.chat.Outbox;
 import dev.parley.message.Draft;
@@ -16,6 +17,7 @@ import dev.parley.protocol.ServerEvent;
 import dev.parley.room.Room;
 import dev.parley.room.RoomService;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -27,7 +29,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * SPEC's slash commands. {@code /model <id>} and {@code /clear} are announced to the room as system messages (the
  * command is acknowledged with that message); {@code /help}, {@code /models}, {@code /who} and {@code /model}
- * without an id answer the sender alone with {@code command_result} and are not acknowledged.
+ * without an id answer the sender alone with {@code command_result}, carrying the command's {@code clientId}, and are
+ * not acknowledged. {@code /model <id>} is for the room's owner and admins, like {@code PATCH}.
  */
 @Singleton
 public class SlashCommands {
@@ -39,9 +42,10 @@ public class SlashCommands {
     private final ModelCatalog catalog;
     private final AssistantWorker worker;
     private final Outbox outbox;
+    private final SecurityIdentity identity;
 
     SlashCommands(AssistantConfig config, MessageWriter writer, RoomService rooms, PresenceTracker presence, ModelCatalog catalog,
-            AssistantWorker worker, Outbox outbox) {
+            AssistantWorker worker, Outbox outbox, SecurityIdentity identity) {
         this.config = config;
         this.writer = writer;
         this.rooms = rooms;
@@ -49,6 +53,7 @@ public class SlashCommands {
         this.catalog = catalog;
         this.worker = worker;
         this.outbox = outbox;
+        this.identity = identity;
     }
 
     /** True when the text is a command (starts with {@code /} followed by a letter). */
@@ -62,7 +67,7 @@ public class SlashCommands {
         String command = parts[0].substring(1).toLowerCase(Locale.ROOT);
         String argument = parts.length > 1 ? parts[1].strip() : "";
         return switch (command) {
-            case "help" -> answer(session, draft.room(), command, help(), null);
+            case "help" -> answer(session, draft, command, help(), null);
             case "who" -> who(session, draft);
             case "models" -> {
                 // asking the providers can take a while: off the socket's thread
@@ -70,7 +75,7 @@ public class SlashCommands {
                 worker.async(() -> {
                     try {
                         List<ModelCatalog.Entry> models = catalog.list();
-                        answered.complete(answer(session, draft.room(), command, modelsText(models, roomModel(draft.roomId())),
+                        answered.complete(answer(session, draft, command, modelsText(models, roomModel(draft.roomId())),
                                 Map.of("models", models, "current", roomModel(draft.roomId()))).join());
                     } catch (RuntimeException e) {
                         answered.completeExceptionally(e);
@@ -79,16 +84,17 @@ public class SlashCommands {
                 yield answered;
             }
             case "model" -> argument.isEmpty()
-                    ? answer(session, draft.room(), command, "The model of this room is " + roomModel(draft.roomId()) + ". Change it with /model provider/model.",
+                    ? answer(session, draft, command, "The model of this room is " + roomModel(draft.roomId()) + ". Change it with /model provider/model.",
                             Map.of("model", roomModel(draft.roomId())))
-                    : setModel(draft, argument);
+                    : setModel(session, draft, argument);
             case "clear" -> clear(draft);
             default -> throw new ProtocolException(ErrorCode.BAD_REQUEST, "unknown command /" + command + "; /help lists the commands");
         };
     }
 
-    private CompletableFuture<Stored> answer(ChatSession session, String room, String command, String text, Object data) {
-        ServerEvent.CommandResult result = new ServerEvent.CommandResult(room, command, text, data, null);
+    /** Answers the sender alone; the answer names the {@code clientId} of the message that carried the command. */
+    private CompletableFuture<Stored> answer(ChatSession session, Draft draft, String command, String text, Object data) {
+        ServerEvent.CommandResult result = new ServerEvent.CommandResult(draft.room(), command, text, data, draft.clientId());
         if (session != null) {
             session.send(outbox.encode(result));
         }
@@ -101,7 +107,7 @@ public class SlashCommands {
                 "Mention @" + name + " to ask the assistant (or set the room's assistant mode to always).",
                 "/help            this list",
                 "/models          the models the providers offer",
-                "/model <id>      set this room's model, e.g. /model ollama/llama3.2 (without an id: show it)",
+                "/model <id>      set this room's model, e.g. /model ollama/llama3.2 (owner or admin; without an id: show it)",
                 "/clear           start the assistant's context afresh from here (history is kept)",
                 "/who             who is in this room and online");
     }
@@ -118,7 +124,7 @@ public class SlashCommands {
         data.put("offline", offline);
         String text = "Online: " + (online.isEmpty() ? "nobody" : String.join(", ", online))
                 + (offline.isEmpty() ? "" : "\nOffline members: " + String.join(", ", offline));
-        return answer(session, draft.room(), "who", text, data);
+        return answer(session, draft, "who", text, data);
     }
 
     private String roomModel(long roomId) {
@@ -137,14 +143,20 @@ public class SlashCommands {
         return text.toString();
     }
 
-    private CompletableFuture<Stored> setModel(Draft draft, String id) {
+    private CompletableFuture<Stored> setModel(ChatSession session, Draft draft, String id) {
+        // over REST there is no session: the command runs on the request's thread, under the caller's identity
+        Caller caller = session != null ? session.caller() : Caller.of(identity);
+        boolean allowed = QuarkusTransaction.requiringNew().call(() -> {
+            Room r = Room.findById(draft.roomId());
+            return r != null && RoomService.canManage(r, caller);
+        });
+        if (!allowed) {
+            throw new ProtocolException(ErrorCode.FORBIDDEN, "only the room's owner or an admin may change its model");
+        }
         try {
             catalog.validate(id);
         } catch (IllegalArgumentException | ProviderException e) {
             throw new ProtocolException(ErrorCode.BAD_REQUEST, e.getMessage());
-        }
-        if (id.length() > 200) {
-            throw new ProtocolException(ErrorCode.BAD_REQUEST, "model id is longer than 200 characters");
         }
         rooms.setModel(draft.roomId(), draft.room(), id);
         return writer.submit(Draft.system(draft.roomId(), draft.room(), SYSTEM_SENDER,

@@ -11,7 +11,6 @@ import dev.parley.presence.PresenceTracker;
 import dev.parley.protocol.Timestamps;
 import dev.parley.room.Room;
 import dev.parley.room.RoomService;
-import dev.parley.room.RoomView;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
@@ -22,6 +21,12 @@ import java.util.Locale;
 /**
  * The assistant's read-only tools. Their scope comes from the server: the turn's room and the user who asked.
  * Only {@code limit} and {@code query} are read from the model's arguments; a room or user named there is ignored.
+ * <p>
+ * In a room, a tool's answer is streamed to every member and stored with the reply (exports show it), so it holds
+ * only what every reader of the room may see and never more than the asker may see: the turn's room, and public
+ * data. {@code list_rooms} there lists the public rooms, plus the turn's room when it is private; never another
+ * private room, not even one the asker belongs to. Only a question about the server as a whole ({@code roomId}
+ * null, answered to the asker alone) lists the private rooms the asker may see.
  */
 @Singleton
 public class RoomTools {
@@ -31,6 +36,8 @@ public class RoomTools {
     public static final String ROOM_INFO = "room_info";
     public static final String LIST_ROOMS = "list_rooms";
     private static final int MAX_LIMIT = 50;
+    /** Most rooms one {@code list_rooms} answer names. */
+    static final int MAX_ROOMS = 200;
 
     /** Whose question and which room: {@code roomId} is null for a question about the server as a whole. */
     public record Scope(Long roomId, String room, Caller asker) {
@@ -44,20 +51,21 @@ public class RoomTools {
                     "{\"type\":\"object\",\"properties\":{\"query\":{\"type\":\"string\"},\"limit\":{\"type\":\"integer\",\"description\":\"1 to 50 (default 20)\"}},\"required\":[\"query\"]}"),
             new LlmMessage.ToolSpec(ROOM_INFO, "Describes this room: description, tags, privacy, assistant mode, model, owner, message count, people online.",
                     "{\"type\":\"object\",\"properties\":{}}"),
+            new LlmMessage.ToolSpec(LIST_ROOMS, "Lists the public rooms of the server (and this room).", "{\"type\":\"object\",\"properties\":{}}"));
+
+    private static final List<LlmMessage.ToolSpec> SERVER_TOOLS = List.of(
             new LlmMessage.ToolSpec(LIST_ROOMS, "Lists the rooms the person who asked may see.", "{\"type\":\"object\",\"properties\":{}}"));
 
-    private final RoomService rooms;
     private final PresenceTracker presence;
     private final ObjectMapper json = new ObjectMapper();
 
-    RoomTools(RoomService rooms, PresenceTracker presence) {
-        this.rooms = rooms;
+    RoomTools(PresenceTracker presence) {
         this.presence = presence;
     }
 
     /** The tools offered in a scope: all five in a room, only {@code list_rooms} for the server as a whole. */
     public List<LlmMessage.ToolSpec> specs(Scope scope) {
-        return scope.roomId() == null ? ROOM_TOOLS.stream().filter(t -> t.name().equals(LIST_ROOMS)).toList() : ROOM_TOOLS;
+        return scope.roomId() == null ? SERVER_TOOLS : ROOM_TOOLS;
     }
 
     /** Runs one tool call; the result is JSON text for the model (an {@code error} field when it cannot run). */
@@ -77,7 +85,7 @@ public class RoomTools {
             case RECENT_MESSAGES -> QuarkusTransaction.requiringNew().call(() -> recent(scope, limit(a)));
             case SEARCH_MESSAGES -> QuarkusTransaction.requiringNew().call(() -> search(scope, a.path("query").asText(""), limit(a)));
             case ROOM_INFO -> QuarkusTransaction.requiringNew().call(() -> info(scope));
-            case LIST_ROOMS -> listRooms(scope);
+            case LIST_ROOMS -> QuarkusTransaction.requiringNew().call(() -> listRooms(scope));
             default -> error("unknown tool " + call.name());
         };
     }
@@ -160,11 +168,31 @@ public class RoomTools {
         return out.toString();
     }
 
+    /**
+     * In a room: the public rooms, and the turn's room itself when it is private (and the asker may still see it).
+     * For a question about the server: every room the asker may see.
+     */
     private String listRooms(Scope scope) {
+        Caller asker = scope.asker();
+        List<Object[]> rows;
+        if (scope.roomId() == null && asker.admin()) {
+            rows = Room.getEntityManager().createQuery("select r.name, r.description, r.isPrivate, r.lastSeq from Room r order by r.name",
+                    Object[].class).setMaxResults(MAX_ROOMS).getResultList();
+        } else if (scope.roomId() == null) {
+            rows = Room.getEntityManager().createQuery("select r.name, r.description, r.isPrivate, r.lastSeq from Room r where r.isPrivate = false"
+                    + " or exists (select 1 from Membership m where m.room = r and m.username = :user) order by r.name", Object[].class)
+                    .setParameter("user", asker.username()).setMaxResults(MAX_ROOMS).getResultList();
+        } else {
+            Room current = room(scope);
+            rows = Room.getEntityManager().createQuery("select r.name, r.description, r.isPrivate, r.lastSeq from Room r where r.isPrivate = false"
+                    + " or r.id = :current order by r.name", Object[].class)
+                    .setParameter("current", current == null ? -1L : current.id).setMaxResults(MAX_ROOMS).getResultList();
+        }
         ArrayNode out = json.createArrayNode();
-        for (RoomView r : rooms.list(scope.asker())) {
-            out.addObject().put("name", r.name()).put("description", r.description()).put("private", r.isPrivate())
-                    .put("online", r.online()).put("messages", r.lastSeq());
+        for (Object[] r : rows) {
+            String name = (String) r[0];
+            out.addObject().put("name", name).put("description", (String) r[1]).put("private", (Boolean) r[2])
+                    .put("online", presence.onlineCount(name)).put("messages", (Long) r[3]);
         }
         return out.toString();
     }
