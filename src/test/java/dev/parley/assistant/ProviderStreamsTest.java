@@ -21,8 +21,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Streams as the providers may legally send them (SSE events whose JSON spans several {@code data:} lines) and as
- * they must not (malformed JSON): the first are read, the second fail as {@code PROTOCOL} instead of being taken
- * for an empty object. Called on the providers directly.
+ * they must not (malformed JSON followed by a well-formed end): the first are read, the second fail as
+ * {@code PROTOCOL} instead of the bad piece being taken for an empty object and skipped. Called on the providers
+ * directly.
  */
 @QuarkusTest
 @QuarkusTestResource(StandIns.class)
@@ -87,14 +88,16 @@ class ProviderStreamsTest extends AssistantTestSupport {
 
     @Test
     void malformedJsonInAnOllamaStreamIsAProtocolError() {
-        StandIns.OLLAMA.replyRaw("{\"message\":{\"role\":\"assistant\",\"content\":\"Hel\"},\"done\":false}\n{\"message\":{\"content\":\n");
+        StandIns.OLLAMA.replyRaw("{\"message\":{\"role\":\"assistant\",\"content\":\"Hel\"},\"done\":false}\n{\"message\":{\"content\":\n"
+                + "{\"message\":{\"role\":\"assistant\",\"content\":\"lo\"},\"done\":true,\"prompt_eval_count\":1,\"eval_count\":2}\n");
         failsAsProtocol(ollama, "llama3.2");
     }
 
     @Test
     void malformedJsonInAnAnthropicStreamIsAProtocolError() {
         StandIns.ANTHROPIC.replyRaw("event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"usage\":{\"input_tokens\":1}}}\n\n"
-                + "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"delta\":\n\n");
+                + "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"delta\":\n\n"
+                + "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n");
         failsAsProtocol(anthropic, "claude-3-5-haiku-latest");
     }
 

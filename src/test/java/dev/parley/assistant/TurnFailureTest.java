@@ -5,6 +5,7 @@ import static dev.parley.support.Api.unique;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.parley.assistant.ratelimit.FailingTurnRateLimit;
 import dev.parley.assistant.standin.StandIns;
 import dev.parley.support.WsClient;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Every failure of a turn reaches the room: a turn that fails for a reason other than the provider (here the
  * database while its context is read) ends with {@code assistant_error} {@code internal} for every member, and the
- * room keeps working.
+ * room keeps working. A failure before the turn exists (deciding whether to answer) reaches the sender.
  */
 @QuarkusTest
 @QuarkusTestResource(StandIns.class)
@@ -50,7 +51,7 @@ class TurnFailureTest extends AssistantTestSupport {
     public static class BrokenContext implements QuarkusTestProfile {
         @Override
         public Set<Class<?>> getEnabledAlternatives() {
-            return Set.of(FailingContextBuilder.class);
+            return Set.of(FailingContextBuilder.class, FailingTurnRateLimit.class);
         }
     }
 
@@ -77,6 +78,24 @@ class TurnFailureTest extends AssistantTestSupport {
             alice.await("ack", a -> a.path("clientId").asText().equals("clear"));
             alice.say(room, "q2", "@assistant are you fine?");
             assertThat(reply(bob).path("text").asText()).isEqualTo("Hello from the stand-in.");
+        }
+    }
+
+    @Test
+    void aFailureWhileDecidingWhetherToAnswerReachesTheSenderAndTheMessageIsStillDelivered() {
+        String room = unique("r");
+        try (WsClient broken = WsClient.bearer(base, register(unique(FailingTurnRateLimit.BROKEN_USER_PREFIX)));
+                WsClient bob = WsClient.bearer(base, register(unique("bob")))) {
+            broken.join(room);
+            bob.join(room);
+            JsonNode ack = broken.say(room, "q", "@assistant hello");
+            JsonNode error = broken.await("error");
+            assertThat(error.path("code").asText()).isEqualTo("internal");
+            assertThat(error.path("ref").asText()).isEqualTo("q");
+            assertThat(bob.await("message", m -> m.path("text").asText().equals("@assistant hello")).path("seq").asLong())
+                    .isEqualTo(ack.path("seq").asLong());
+            bob.sync();
+            assertThat(bob.received("assistant_start")).isEmpty();
         }
     }
 }
