@@ -38,11 +38,18 @@ final class ToolCallParts {
         at(index).arguments.append(fragment);
     }
 
-    /** The calls in index order; a call without arguments gets {@code {}}, one without id {@code call_<index>}. */
+    /**
+     * The calls in index order; a call without arguments gets {@code {}}, one without id {@code call_<index>}. Pieces
+     * that never got a name (arguments for a block that is not a tool call) are not calls.
+     */
     List<LlmMessage.ToolCall> calls() {
         List<LlmMessage.ToolCall> calls = new ArrayList<>();
-        parts.forEach((index, p) -> calls.add(new LlmMessage.ToolCall(p.id == null ? "call_" + index : p.id, p.name,
-                p.arguments.isEmpty() || p.arguments.toString().isBlank() ? "{}" : p.arguments.toString())));
+        parts.forEach((index, p) -> {
+            if (p.name != null) {
+                String args = p.arguments.toString();
+                calls.add(new LlmMessage.ToolCall(p.id == null ? "call_" + index : p.id, p.name, args.isBlank() ? "{}" : args));
+            }
+        });
         return calls;
     }
 }
