@@ -60,6 +60,13 @@ public interface AssistantConfig {
     @WithDefault("256")
     int queueCapacity();
 
+    /**
+     * Fairness: assistant turns one user may have queued or running on this node; more are refused with {@code busy}
+     * and the message is still delivered ({@code LLM_MAX_QUEUED_PER_USER}, default 3; 0 = no limit).
+     */
+    @WithDefault("3")
+    int maxQueuedPerUser();
+
     /** Turns running at the same time on this node (each in its own room). */
     @WithDefault("16")
     int workers();

@@ -25,6 +25,7 @@ import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
+import org.jboss.logging.Logger;
 
 /**
  * Plugs the assistant into the chat path: slash commands, deciding whether a stored message starts a turn (a
@@ -34,6 +35,7 @@ import java.util.regex.Pattern;
  */
 @Singleton
 public class AssistantHook implements MessageHook {
+    private static final Logger LOG = Logger.getLogger(AssistantHook.class);
     private final AssistantConfig config;
     private final AssistantWorker worker;
     private final TurnRunner runner;
@@ -80,7 +82,16 @@ public class AssistantHook implements MessageHook {
             return; // the common case costs no lane, no query
         }
         Caller asker = session != null ? session.caller() : new Caller(message.sender(), false);
-        worker.admit(message.room(), () -> decide(session, asker, message, mentioned));
+        worker.admit(message.room(), () -> {
+            try {
+                decide(session, asker, message, mentioned);
+            } catch (RuntimeException e) {
+                // the room's settings or the rate limit could not be read: the sender hears of it, the log has why
+                LOG.errorf(e, "deciding on message %d in room %s failed", message.seq(), message.room());
+                tell(session, new ProtocolException(ErrorCode.INTERNAL,
+                        "the assistant could not take your message; it was delivered, the error is logged"), message);
+            }
+        });
     }
 
     /** A room's assistant settings, cached until the room changes ({@link RoomService.RoomChanged}). */

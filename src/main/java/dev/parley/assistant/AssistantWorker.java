@@ -3,6 +3,7 @@ package dev.parley.assistant;
 import dev.parley.chat.ChatSession;
 import dev.parley.chat.Outbox;
 import dev.parley.chat.RoomHub;
+import dev.parley.concurrent.Mailbox;
 import dev.parley.protocol.ErrorCode;
 import dev.parley.protocol.ProtocolException;
 import dev.parley.protocol.ServerEvent;
@@ -12,9 +13,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -24,9 +23,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 
 /**
- * Runs assistant turns off the socket threads, on virtual threads. Each room has two serial lanes: admission
- * (mode, rate limit; quick) and turns (one at a time, in the order their messages were stored). At most
- * {@code queueCapacity} turns wait or run on the node (more get {@code busy}); {@code workers} run at once.
+ * Runs assistant turns off the socket threads, on virtual threads. Each room has two {@link Mailbox} lanes:
+ * admission (mode, rate limit; quick) and turns (one at a time, in the order their messages were stored). A room's
+ * lanes exist only while it has a task queued or running: the last task to finish removes them. At most
+ * {@code queueCapacity} turns wait or run on the node and at most {@code maxQueuedPerUser} of one user (more get
+ * {@code busy}); {@code workers} run at once.
  */
 @Singleton
 public class AssistantWorker {
@@ -35,6 +36,7 @@ public class AssistantWorker {
     private final ConcurrentHashMap<String, Lanes> lanes = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Turn> live = new ConcurrentHashMap<>();
     private final AtomicInteger pending = new AtomicInteger();
+    private final QueuedPerUser perUser;
     private final Semaphore running;
     private final AssistantConfig config;
     private final RoomHub hub;
@@ -45,71 +47,79 @@ public class AssistantWorker {
         this.hub = hub;
         this.outbox = outbox;
         this.running = new Semaphore(Math.max(1, config.workers()));
+        this.perUser = new QueuedPerUser(config.maxQueuedPerUser());
         Gauge.builder("parley.llm.queue", pending, AtomicInteger::get).description("Assistant turns waiting or running").register(registry);
     }
 
-    /** A room's two lanes and its turns not yet finished, in order. */
+    /**
+     * A room's two lanes and its turns not yet finished, in order. {@code tasks} counts the tasks queued or running
+     * in both lanes; it changes only inside the map's {@code compute} for the room, so a lane is never removed
+     * while a task is on its way into it.
+     */
     private final class Lanes {
-        final Serial admission = new Serial();
-        final Serial turns = new Serial();
+        final Mailbox admission = new Mailbox(threads, t -> LOG.error("assistant admission task failed", t));
+        final Mailbox turns = new Mailbox(threads, t -> LOG.error("assistant turn task failed", t));
         final List<Turn> open = new ArrayList<>();
+        int tasks;
     }
 
-    /** Runs tasks one at a time, in submission order, each on a virtual thread. */
-    private final class Serial {
-        private final Deque<Runnable> queue = new ArrayDeque<>();
-        private boolean draining;
-
-        synchronized void submit(Runnable task) {
-            queue.add(task);
-            if (!draining) {
-                draining = true;
-                threads.execute(this::drain);
-            }
-        }
-
-        private void drain() {
-            while (true) {
-                Runnable task;
-                synchronized (this) {
-                    task = queue.poll();
-                    if (task == null) {
-                        draining = false;
-                        return;
-                    }
-                }
-                try {
-                    task.run();
-                } catch (RuntimeException e) {
-                    LOG.error("assistant task failed", e);
-                }
-            }
-        }
+    /** The room's lanes, created when needed, holding one more task: give it back with {@link #release}. */
+    private Lanes hold(String room) {
+        return lanes.compute(room, (r, l) -> {
+            Lanes held = l == null ? new Lanes() : l;
+            held.tasks++;
+            return held;
+        });
     }
 
-    private Lanes lanes(String room) {
-        return lanes.computeIfAbsent(room, r -> new Lanes());
+    /** A task of the room finished: the lanes go when it was the last one. */
+    private void release(String room, Lanes held) {
+        lanes.computeIfPresent(room, (r, l) -> l != held || --l.tasks > 0 ? l : null);
+    }
+
+    /** Rooms with lanes (a task queued or running); for tests. */
+    int rooms() {
+        return lanes.size();
     }
 
     /** Queues the decision about a stored message; keeps the room's order. */
     void admit(String room, Runnable decide) {
-        lanes(room).admission.submit(decide);
+        Lanes l = hold(room);
+        l.admission.submit(() -> {
+            try {
+                decide.run();
+            } finally {
+                release(room, l);
+            }
+        });
     }
 
-    /** Queues a turn behind the room's earlier ones; refuses with {@code busy} when the node's queue is full. */
+    /**
+     * Queues a turn behind the room's earlier ones; refuses with {@code busy} when the node's queue is full or the
+     * asker already has {@code maxQueuedPerUser} turns queued or running.
+     */
     void enqueue(Turn turn, TurnRunner runner) {
         if (pending.incrementAndGet() > config.queueCapacity()) {
             pending.decrementAndGet();
             throw new ProtocolException(ErrorCode.BUSY, "the assistant is busy; ask again shortly", 5000L);
         }
-        Lanes l = lanes(turn.room);
+        String user = turn.asker.username();
+        if (!perUser.take(user)) {
+            pending.decrementAndGet();
+            throw new ProtocolException(ErrorCode.BUSY, "you already have " + perUser.max()
+                    + " questions waiting for the assistant; ask again when one is answered");
+        }
+        turn.onSettled(() -> {
+            pending.decrementAndGet();
+            perUser.give(user);
+        });
+        Lanes l = hold(turn.room);
         int ahead;
         synchronized (l.open) {
             ahead = l.open.size();
             l.open.add(turn);
         }
         live.put(turn.id, turn);
-        turn.onSettled(pending::decrementAndGet);
         turn.start(hub, ahead > 0 ? ahead : null);
         l.turns.submit(() -> {
             try {
@@ -119,6 +129,9 @@ public class AssistantWorker {
                 } finally {
                     running.release();
                 }
+            } catch (RuntimeException | Error e) {
+                LOG.errorf(e, "turn %s in room %s failed", turn.id, turn.room);
+                fail(turn, ErrorCode.INTERNAL, "the assistant failed on the server; the error is logged");
             } finally {
                 turn.finish();
                 live.remove(turn.id);
@@ -126,6 +139,7 @@ public class AssistantWorker {
                     l.open.remove(turn);
                 }
                 turn.settle();
+                release(turn.room, l);
             }
         });
     }
@@ -154,11 +168,14 @@ public class AssistantWorker {
         return live.get(turnId);
     }
 
-    /** Tells the room a turn ended without a reply. */
+    /** Tells the room a turn ended without a reply; nothing when the turn had already ended (its reply stored). */
     void fail(Turn turn, ErrorCode code, String message) {
         turn.settle();
-        turn.finish();
-        hub.broadcast(turn.room, new ServerEvent.AssistantError(turn.room, turn.id, code, message), s -> true);
+        if (turn.finish()) {
+            hub.broadcast(turn.room, new ServerEvent.AssistantError(turn.room, turn.id, code, message), s -> true);
+        } else {
+            LOG.warnf("turn %s in room %s had already ended; not sent: %s %s", turn.id, turn.room, code, message);
+        }
     }
 
     /** Runs work off the caller's thread (a virtual thread). */
@@ -166,9 +183,9 @@ public class AssistantWorker {
         threads.execute(task);
     }
 
-    /** A deleted room: its open turns stop and its lanes go. */
+    /** A deleted room: its open turns stop; its lanes go once their tasks are done. */
     void roomDeleted(@Observes RoomService.RoomDeleted event) {
-        Lanes l = lanes.remove(event.name());
+        Lanes l = lanes.get(event.name());
         if (l != null) {
             synchronized (l.open) {
                 l.open.forEach(t -> t.cancellation.cancel());

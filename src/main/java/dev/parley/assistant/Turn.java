@@ -99,9 +99,11 @@ public final class Turn {
         return streamed.toString();
     }
 
-    /** The reply is stored (or the turn failed): no more frames. */
-    synchronized void finish() {
+    /** The reply is stored (or the turn failed): no more frames. True the first time, when the turn really ends here. */
+    synchronized boolean finish() {
+        boolean first = !finished;
         finished = true;
         receivers.clear();
+        return first;
     }
 }

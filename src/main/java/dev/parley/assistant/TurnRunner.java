@@ -43,10 +43,11 @@ public class TurnRunner {
     private final RoomHub hub;
     private final AssistantWorker worker;
     private final AssistantMetrics metrics;
-    private final ObjectMapper json = new ObjectMapper();
+    private final ObjectMapper json;
 
     TurnRunner(AssistantConfig config, ContextBuilder contexts, SystemPrompt prompts, ResponseCache cache, LlmClient llm,
-            RoomTools tools, MessageWriter writer, RoomHub hub, AssistantWorker worker, AssistantMetrics metrics) {
+            RoomTools tools, MessageWriter writer, RoomHub hub, AssistantWorker worker, AssistantMetrics metrics, ObjectMapper json) {
+        this.json = json;
         this.config = config;
         this.contexts = contexts;
         this.prompts = prompts;
@@ -67,8 +68,22 @@ public class TurnRunner {
         }
     }
 
+    /**
+     * Runs a turn to its end: a stored reply, or {@code assistant_error} for every member. Whatever fails (the
+     * database while reading the context, a tool, a bug) ends the turn with {@code internal}; the log has the cause.
+     */
     void run(Turn turn) {
         long start = System.nanoTime();
+        try {
+            answerTurn(turn, start);
+        } catch (RuntimeException | Error e) {
+            LOG.errorf(e, "turn %s in room %s failed", turn.id, turn.room);
+            worker.fail(turn, ErrorCode.INTERNAL, "the assistant failed on the server; the error is logged");
+            metrics.turn("error", since(start));
+        }
+    }
+
+    private void answerTurn(Turn turn, long start) {
         if (turn.cancellation.cancelled()) {
             worker.fail(turn, ErrorCode.CANCELLED, "the turn was cancelled");
             metrics.turn("cancelled", since(start));
@@ -132,7 +147,7 @@ public class TurnRunner {
                 metrics.turn("cancelled", since(start));
                 return;
             }
-            LOG.debugf("turn %s in %s failed: %s", turn.id, turn.room, e.getMessage());
+            LOG.infof("turn %s in %s failed: %s", turn.id, turn.room, e.logText());
             worker.fail(turn, code(e), explain(e, turn.model));
             metrics.turn("error", since(start));
         } catch (ProtocolException e) {
@@ -189,6 +204,7 @@ public class TurnRunner {
                 new Draft.Reply(model, turn.id, cached, cancelled, in, out, meta));
         try {
             writer.submit(draft).join();
+            turn.finish(); // stored: whatever fails after this point must not end the turn a second time
         } catch (CompletionException | ProtocolException e) {
             Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
             LOG.warnf("storing the reply of turn %s failed: %s", turn.id, cause.toString());
@@ -205,7 +221,10 @@ public class TurnRunner {
         };
     }
 
-    /** A message for people; when the default Ollama is not there, it says how to configure a provider. */
+    /**
+     * A message for people (Parley's short explanation, never the provider's own words); when the default Ollama is
+     * not there, it says how to configure a provider.
+     */
     public String explain(ProviderException e, String modelId) {
         if (e.kind() == ProviderException.Kind.CONNECT && modelId.startsWith("ollama/")) {
             return "Ollama is not reachable at " + config.ollama().baseUrl() + ". Start Ollama there (ollama serve; ollama pull "

@@ -220,7 +220,7 @@ class AssistantTurnTest extends AssistantTestSupport {
                 WsClient alice = WsClient.bearer(base, register(unique("alice")))) {
             owner.join(room);
             alice.join(room);
-            OLLAMA.hang(2000);
+            CountDownLatch answer = OLLAMA.holdAnswer();
             alice.say(room, "q", "@assistant slow question");
             String turnId = owner.await("assistant_start").path("turnId").asText();
             owner.send("type", "cancel_turn", "room", room, "turnId", turnId);
@@ -229,6 +229,8 @@ class AssistantTurnTest extends AssistantTestSupport {
                 assertThat(error.path("code").asText()).isEqualTo("cancelled");
                 assertThat(error.path("turnId").asText()).isEqualTo(turnId);
             }
+            assertThat(streamed(alice, turnId)).isEmpty();
+            answer.countDown();
         }
     }
 

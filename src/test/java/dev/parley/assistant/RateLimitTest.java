@@ -24,7 +24,9 @@ class RateLimitTest extends AssistantTestSupport {
             alice.join(room);
             bob.join(room);
             for (int i = 1; i <= 10; i++) {
+                // one after another: more than LLM_MAX_QUEUED_PER_USER (3) waiting at once would be refused with busy
                 alice.say(room, "q" + i, "@assistant question " + i);
+                reply(alice);
             }
             JsonNode ack = alice.say(room, "q11", "@assistant question 11");
             JsonNode error = alice.await("error");

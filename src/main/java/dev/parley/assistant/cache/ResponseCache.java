@@ -37,10 +37,11 @@ public class ResponseCache {
     private final SharedRedis shared;
     private final long ttlMillis;
     private final AssistantMetrics metrics;
-    private final ObjectMapper json = new ObjectMapper();
+    private final ObjectMapper json;
     private final ConcurrentHashMap<String, Local> local = new ConcurrentHashMap<>();
 
-    ResponseCache(SharedRedis shared, AssistantConfig config, AssistantMetrics metrics) {
+    ResponseCache(SharedRedis shared, AssistantConfig config, AssistantMetrics metrics, ObjectMapper json) {
+        this.json = json;
         this.shared = shared;
         this.redis = shared.call();
         this.ttlMillis = config.cacheTtl().toMillis();

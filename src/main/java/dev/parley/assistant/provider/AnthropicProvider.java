@@ -1,18 +1,15 @@
 package dev.parley.assistant.provider;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parley.assistant.AssistantConfig;
 import io.vertx.core.http.HttpMethod;
 import jakarta.inject.Singleton;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /**
@@ -23,18 +20,20 @@ import java.util.function.Consumer;
  */
 @Singleton
 public class AnthropicProvider implements Provider {
+    private static final String NAME = "anthropic";
     private final StreamingHttp http;
     private final AssistantConfig config;
-    private final ObjectMapper json = new ObjectMapper();
+    private final ProviderJson json;
 
-    AnthropicProvider(StreamingHttp http, AssistantConfig config) {
+    AnthropicProvider(StreamingHttp http, AssistantConfig config, ProviderJson json) {
         this.http = http;
         this.config = config;
+        this.json = json;
     }
 
     @Override
     public String name() {
-        return "anthropic";
+        return NAME;
     }
 
     @Override
@@ -53,17 +52,17 @@ public class AnthropicProvider implements Provider {
         configurationProblem().ifPresent(p -> {
             throw new ProviderException(ProviderException.Kind.NOT_CONFIGURED, p);
         });
-        try (StreamingHttp.Response response = http.send(HttpMethod.POST, Urls.trim(config.anthropic().baseUrl()) + "/v1/messages",
+        try (StreamingHttp.Response response = http.send(NAME, HttpMethod.POST, Urls.trim(config.anthropic().baseUrl()) + "/v1/messages",
                 headers(), body(request).toString(), config.timeout(), cancellation)) {
             if (response.status() != 200) {
-                throw error(response.status(), response.body(), HttpErrors.retryAfter(response));
+                throw error(response.status(), response.body(), response);
             }
             return read(response, onText);
         }
     }
 
     private ObjectNode body(LlmRequest request) {
-        ObjectNode body = json.createObjectNode();
+        ObjectNode body = json.object();
         body.put("model", request.model());
         body.put("max_tokens", request.maxTokens());
         body.put("stream", true);
@@ -91,7 +90,7 @@ public class AnthropicProvider implements Provider {
                     }
                     for (LlmMessage.ToolCall c : a.toolCalls()) {
                         content.addObject().put("type", "tool_use").put("id", c.id()).put("name", c.name())
-                                .set("input", HttpErrors.parse(c.arguments()));
+                                .set("input", json.arguments(c.arguments()));
                     }
                 }
                 case LlmMessage.ToolResult r -> content.addObject().put("type", "tool_result").put("tool_use_id", r.callId())
@@ -102,7 +101,7 @@ public class AnthropicProvider implements Provider {
             ArrayNode tools = body.putArray("tools");
             for (LlmMessage.ToolSpec t : request.tools()) {
                 tools.addObject().put("name", t.name()).put("description", t.description())
-                        .set("input_schema", HttpErrors.parse(t.parametersJson()));
+                        .set("input_schema", json.arguments(t.parametersJson()));
             }
         }
         return body;
@@ -110,24 +109,18 @@ public class AnthropicProvider implements Provider {
 
     private LlmReply read(StreamingHttp.Response response, Consumer<String> onText) {
         StringBuilder text = new StringBuilder();
-        Map<Integer, String[]> toolBlocks = new TreeMap<>(); // index -> {id, name}
-        Map<Integer, StringBuilder> toolInput = new TreeMap<>();
+        ToolCallParts calls = new ToolCallParts();
         int in = 0;
         int out = 0;
-        String line;
-        while ((line = response.line()) != null) {
-            if (!line.startsWith("data:")) {
-                continue; // "event: …" lines and the blank line ending each event; the type is also in the data
-            }
-            JsonNode event = HttpErrors.parse(line.substring(5).strip());
+        ServerSentEvents.Event sse;
+        while ((sse = response.event()) != null) {
+            JsonNode event = json.strict(NAME, sse.data());
             switch (event.path("type").asText()) {
                 case "message_start" -> in = event.path("message").path("usage").path("input_tokens").asInt(0);
                 case "content_block_start" -> {
                     JsonNode block = event.path("content_block");
                     if ("tool_use".equals(block.path("type").asText())) {
-                        int index = event.path("index").asInt();
-                        toolBlocks.put(index, new String[] {block.path("id").asText(), block.path("name").asText()});
-                        toolInput.put(index, new StringBuilder());
+                        calls.name(event.path("index").asInt(), block.path("id").asText(), block.path("name").asText());
                     }
                 }
                 case "content_block_delta" -> {
@@ -139,20 +132,14 @@ public class AnthropicProvider implements Provider {
                             onText.accept(piece);
                         }
                     } else if ("input_json_delta".equals(delta.path("type").asText())) {
-                        toolInput.computeIfAbsent(event.path("index").asInt(), i -> new StringBuilder())
-                                .append(delta.path("partial_json").asText(""));
+                        calls.appendArguments(event.path("index").asInt(), delta.path("partial_json").asText(""));
                     }
                 }
                 case "message_delta" -> out = event.path("usage").path("output_tokens").asInt(out);
                 case "message_stop" -> {
-                    List<LlmMessage.ToolCall> calls = new ArrayList<>();
-                    toolBlocks.forEach((index, idName) -> {
-                        String args = toolInput.get(index).toString();
-                        calls.add(new LlmMessage.ToolCall(idName[0], idName[1], args.isBlank() ? "{}" : args));
-                    });
-                    return new LlmReply(text.toString(), calls, in, out);
+                    return new LlmReply(text.toString(), calls.calls(), in, out);
                 }
-                case "error" -> throw error(0, event.toString(), null);
+                case "error" -> throw error(0, event, sse.data(), null);
                 default -> {
                     // ping and future event types are ignored, as Anthropic's versioning policy asks
                 }
@@ -161,22 +148,31 @@ public class AnthropicProvider implements Provider {
         throw new ProviderException(ProviderException.Kind.SERVER, "anthropic closed the stream before message_stop");
     }
 
-    /** Classifies by Anthropic's error type ({@code rate_limit_error}, {@code overloaded_error}, {@code billing_error}, …). */
-    static ProviderException error(int status, String body, Duration retryAfter) {
-        JsonNode error = HttpErrors.parse(body).path("error");
+    private ProviderException error(int status, String body, StreamingHttp.Response response) {
+        return error(status, json.lenient(body), body, HttpErrors.retryAfter(response));
+    }
+
+    /** Classifies by Anthropic's documented error type ({@code rate_limit_error}, {@code overloaded_error}, {@code billing_error}, …). */
+    static ProviderException error(int status, JsonNode parsed, String body, Duration retryAfter) {
+        JsonNode error = parsed.path("error");
         String type = error.path("type").asText("");
-        String message = "anthropic: " + type + (error.has("message") ? ": " + error.path("message").asText() : " " + HttpErrors.abbreviate(body));
         if (type.equals("billing_error") || HttpErrors.mentionsSpendLimit(error.path("message").asText())) {
-            return new ProviderException(ProviderException.Kind.SPEND_LIMIT, message);
+            return HttpErrors.of(NAME, ProviderException.Kind.SPEND_LIMIT, status, body, null);
         }
-        return switch (type) {
-            case "rate_limit_error" -> new ProviderException(ProviderException.Kind.RATE_LIMITED, message, retryAfter);
-            case "overloaded_error", "api_error", "timeout_error" -> new ProviderException(ProviderException.Kind.SERVER, message, retryAfter);
-            case "authentication_error", "permission_error" -> new ProviderException(ProviderException.Kind.AUTH, message);
-            case "invalid_request_error", "not_found_error", "request_too_large" -> new ProviderException(ProviderException.Kind.REJECTED, message);
-            default -> status == 0 ? new ProviderException(ProviderException.Kind.SERVER, message)
-                    : HttpErrors.byStatus("anthropic", status, message, retryAfter);
+        ProviderException.Kind kind = switch (type) {
+            case "rate_limit_error" -> ProviderException.Kind.RATE_LIMITED;
+            case "overloaded_error", "api_error", "timeout_error" -> ProviderException.Kind.SERVER;
+            case "authentication_error", "permission_error" -> ProviderException.Kind.AUTH;
+            case "invalid_request_error", "not_found_error", "request_too_large" -> ProviderException.Kind.REJECTED;
+            default -> null;
         };
+        if (kind == null) {
+            return status == 0 ? HttpErrors.of(NAME, ProviderException.Kind.SERVER, 0, body, null)
+                    : HttpErrors.byStatus(NAME, status, body, retryAfter);
+        }
+        // the type is one of the documented constants above, so naming it tells people nothing from the body
+        ProviderException e = HttpErrors.of(NAME, kind, status, body, kind.retriable ? retryAfter : null);
+        return new ProviderException(kind, e.getMessage() + ", " + type, e.detail(), e.retryAfter());
     }
 
     @Override
@@ -184,15 +180,7 @@ public class AnthropicProvider implements Provider {
         configurationProblem().ifPresent(p -> {
             throw new ProviderException(ProviderException.Kind.NOT_CONFIGURED, p);
         });
-        try (StreamingHttp.Response response = http.send(HttpMethod.GET, Urls.trim(config.anthropic().baseUrl()) + "/v1/models?limit=100",
-                headers(), null, config.modelListTimeout(), new Cancellation())) {
-            String body = response.body();
-            if (response.status() != 200) {
-                throw error(response.status(), body, null);
-            }
-            List<String> ids = new ArrayList<>();
-            HttpErrors.parse(body).path("data").forEach(m -> ids.add(m.path("id").asText()));
-            return ids;
-        }
+        return ProviderJson.each(http.getJson(NAME, Urls.trim(config.anthropic().baseUrl()) + "/v1/models?limit=100", headers(),
+                config.modelListTimeout(), this::error).path("data"), "id");
     }
 }

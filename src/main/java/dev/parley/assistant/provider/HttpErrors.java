@@ -1,35 +1,49 @@
 package dev.parley.assistant.provider;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 
-/** Turns a provider's HTTP error answer into a classified {@link ProviderException}. */
+/**
+ * Turns a provider's HTTP error answer into a classified {@link ProviderException}. The message people see is
+ * written here from the status and the kind; the provider's body goes to the detail (the log) only.
+ */
 final class HttpErrors {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private HttpErrors() {
     }
 
     /** The generic classification by status; providers refine it with their documented error types first. */
     static ProviderException byStatus(String provider, int status, String detail, Duration retryAfter) {
-        String message = provider + " answered HTTP " + status + (detail == null || detail.isBlank() ? "" : ": " + detail);
+        ProviderException.Kind kind;
         if (status == 429) {
-            return new ProviderException(ProviderException.Kind.RATE_LIMITED, message, retryAfter);
+            kind = ProviderException.Kind.RATE_LIMITED;
+        } else if (status == 401 || status == 403) {
+            kind = ProviderException.Kind.AUTH;
+        } else if (status == 402) {
+            kind = ProviderException.Kind.SPEND_LIMIT;
+        } else if (status >= 500) {
+            kind = ProviderException.Kind.SERVER;
+        } else {
+            kind = ProviderException.Kind.REJECTED;
         }
-        if (status == 401 || status == 403) {
-            return new ProviderException(ProviderException.Kind.AUTH, message);
-        }
-        if (status == 402) {
-            return new ProviderException(ProviderException.Kind.SPEND_LIMIT, message);
-        }
-        if (status >= 500) {
-            return new ProviderException(ProviderException.Kind.SERVER, message, retryAfter);
-        }
-        return new ProviderException(ProviderException.Kind.REJECTED, message);
+        return of(provider, kind, status, detail, retryAfter);
+    }
+
+    /** A failure of {@code kind} with Parley's short explanation; {@code status} 0 when it came inside a stream. */
+    static ProviderException of(String provider, ProviderException.Kind kind, int status, String detail, Duration retryAfter) {
+        String what = switch (kind) {
+            case RATE_LIMITED -> "rate limited";
+            case AUTH -> "the API key was refused";
+            case SPEND_LIMIT -> "the account's quota or spend limit is reached";
+            case SERVER -> status == 0 ? "failed while answering" : "server error";
+            case REJECTED -> status == 404 ? "unknown model or address" : "the request was refused";
+            case PROTOCOL -> "unexpected answer";
+            default -> "failed";
+        };
+        String message = provider + ": " + what + (status > 0 ? " (HTTP " + status + ")" : "");
+        return new ProviderException(kind, message, detail == null ? null : abbreviate(detail), retryAfter);
     }
 
     /** Reads a {@code retry-after} (seconds or HTTP date) or {@code retry-after-ms} header; null when absent. */
@@ -55,14 +69,6 @@ final class HttpErrors {
             } catch (RuntimeException unparsable) {
                 return null;
             }
-        }
-    }
-
-    static JsonNode parse(String body) {
-        try {
-            return JSON.readTree(body);
-        } catch (Exception e) {
-            return JSON.createObjectNode();
         }
     }
 

@@ -106,7 +106,7 @@ public class LlmClient {
             if (fallback.isEmpty() || sink.streamed() || e.kind() == ProviderException.Kind.CANCELLED) {
                 throw e;
             }
-            LOG.infof("model %s failed (%s); trying the fallback %s", modelId, e.getMessage(), fallback.get());
+            LOG.infof("model %s failed (%s); trying the fallback %s", modelId, e.logText(), fallback.get());
             return new Completion(attempt(fallback.get(), request, sink, cancellation), fallback.get());
         }
     }
@@ -135,6 +135,10 @@ public class LlmClient {
             } catch (ProviderException e) {
                 ProviderException failure = cancellation.cancelled() ? new ProviderException(ProviderException.Kind.CANCELLED, "cancelled") : e;
                 metrics.providerError(provider.name(), failure.kind().name());
+                if (failure.kind() != ProviderException.Kind.CANCELLED) {
+                    // the provider's own words (error body, transport exception) are kept here, never shown to people
+                    LOG.infof("%s attempt %d failed: %s", modelId, attempt + 1, failure.logText());
+                }
                 if (!failure.kind().retriable || sink.streamed() || attempt >= config.maxRetries()) {
                     throw failure;
                 }
@@ -143,10 +147,14 @@ public class LlmClient {
                 if (wait.compareTo(config.maxRetryAfter()) > 0) {
                     throw failure;
                 }
-                LOG.debugf("%s attempt %d failed (%s); retrying in %d ms", modelId, attempt + 1, failure.getMessage(), wait.toMillis());
+                LOG.debugf("%s: retrying in %d ms", modelId, wait.toMillis());
                 pause(wait, cancellation);
             } catch (Exception e) {
-                throw new ProviderException(ProviderException.Kind.PROTOCOL, provider.name() + ": " + e);
+                // a bug or an answer nothing above expected: the log has the whole story, people a short explanation
+                LOG.errorf(e, "%s attempt %d failed unexpectedly", modelId, attempt + 1);
+                metrics.providerError(provider.name(), ProviderException.Kind.PROTOCOL.name());
+                throw new ProviderException(ProviderException.Kind.PROTOCOL, provider.name() + ": the answer could not be handled",
+                        e.toString(), null);
             }
         }
     }

@@ -1,7 +1,6 @@
 package dev.parley.assistant.provider;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parley.assistant.AssistantConfig;
@@ -15,18 +14,20 @@ import java.util.function.Consumer;
 /** Ollama's {@code POST /api/chat} (NDJSON stream, {@code tool_calls}) and {@code GET /api/tags}. */
 @Singleton
 public class OllamaProvider implements Provider {
+    private static final String NAME = "ollama";
     private final StreamingHttp http;
     private final AssistantConfig config;
-    private final ObjectMapper json = new ObjectMapper();
+    private final ProviderJson json;
 
-    OllamaProvider(StreamingHttp http, AssistantConfig config) {
+    OllamaProvider(StreamingHttp http, AssistantConfig config, ProviderJson json) {
         this.http = http;
         this.config = config;
+        this.json = json;
     }
 
     @Override
     public String name() {
-        return "ollama";
+        return NAME;
     }
 
     private String base() {
@@ -35,7 +36,18 @@ public class OllamaProvider implements Provider {
 
     @Override
     public LlmReply stream(LlmRequest request, Consumer<String> onText, Cancellation cancellation) {
-        ObjectNode body = json.createObjectNode();
+        try (StreamingHttp.Response response = http.send(NAME, HttpMethod.POST, base() + "/api/chat",
+                Map.of("Content-Type", "application/json", "Accept", "application/x-ndjson"), body(request).toString(), config.timeout(),
+                cancellation)) {
+            if (response.status() != 200) {
+                throw error(response.status(), response.body(), response);
+            }
+            return read(response, onText);
+        }
+    }
+
+    private ObjectNode body(LlmRequest request) {
+        ObjectNode body = json.object();
         body.put("model", request.model());
         body.put("stream", true);
         ArrayNode messages = body.putArray("messages");
@@ -50,7 +62,7 @@ public class OllamaProvider implements Provider {
                     if (!a.toolCalls().isEmpty()) {
                         ArrayNode calls = node.putArray("tool_calls");
                         for (LlmMessage.ToolCall c : a.toolCalls()) {
-                            calls.addObject().putObject("function").put("name", c.name()).set("arguments", HttpErrors.parse(c.arguments()));
+                            calls.addObject().putObject("function").put("name", c.name()).set("arguments", json.arguments(c.arguments()));
                         }
                     }
                 }
@@ -61,67 +73,53 @@ public class OllamaProvider implements Provider {
             ArrayNode tools = body.putArray("tools");
             for (LlmMessage.ToolSpec t : request.tools()) {
                 ObjectNode fn = tools.addObject().put("type", "function").putObject("function");
-                fn.put("name", t.name()).put("description", t.description()).set("parameters", HttpErrors.parse(t.parametersJson()));
+                fn.put("name", t.name()).put("description", t.description()).set("parameters", json.arguments(t.parametersJson()));
             }
         }
         body.putObject("options").put("num_predict", request.maxTokens());
+        return body;
+    }
 
-        try (StreamingHttp.Response response = http.send(HttpMethod.POST, base() + "/api/chat",
-                Map.of("Content-Type", "application/json", "Accept", "application/x-ndjson"), body.toString(), config.timeout(), cancellation)) {
-            if (response.status() != 200) {
-                String text = response.body();
-                throw HttpErrors.byStatus("ollama", response.status(), HttpErrors.parse(text).path("error").asText(HttpErrors.abbreviate(text)),
-                        HttpErrors.retryAfter(response));
+    private LlmReply read(StreamingHttp.Response response, Consumer<String> onText) {
+        StringBuilder text = new StringBuilder();
+        List<LlmMessage.ToolCall> calls = new ArrayList<>();
+        String line;
+        while ((line = response.line()) != null) {
+            if (line.isBlank()) {
+                continue;
             }
-            StringBuilder text = new StringBuilder();
-            List<LlmMessage.ToolCall> calls = new ArrayList<>();
-            int in = 0;
-            int out = 0;
-            String line;
-            while ((line = response.line()) != null) {
-                if (line.isBlank()) {
-                    continue;
-                }
-                JsonNode chunk = HttpErrors.parse(line);
-                if (chunk.has("error")) {
-                    throw new ProviderException(ProviderException.Kind.SERVER, "ollama: " + chunk.path("error").asText());
-                }
-                JsonNode message = chunk.path("message");
-                String piece = message.path("content").asText("");
-                if (!piece.isEmpty()) {
-                    text.append(piece);
-                    onText.accept(piece);
-                }
-                for (JsonNode call : message.path("tool_calls")) {
-                    JsonNode fn = call.path("function");
-                    String id = call.path("id").asText("call_" + (calls.size() + 1));
-                    calls.add(new LlmMessage.ToolCall(id, fn.path("name").asText(), fn.path("arguments").isMissingNode()
-                            ? "{}" : fn.path("arguments").isTextual() ? fn.path("arguments").asText() : fn.path("arguments").toString()));
-                }
-                if (chunk.path("done").asBoolean(false)) {
-                    in = chunk.path("prompt_eval_count").asInt(0);
-                    out = chunk.path("eval_count").asInt(0);
-                    return new LlmReply(text.toString(), calls, in, out);
-                }
+            JsonNode chunk = json.strict(NAME, line);
+            if (chunk.has("error")) {
+                throw HttpErrors.of(NAME, ProviderException.Kind.SERVER, 0, chunk.path("error").asText(), null);
             }
-            throw new ProviderException(text.isEmpty() ? ProviderException.Kind.SERVER : ProviderException.Kind.PROTOCOL,
-                    "ollama closed the stream before \"done\"");
+            JsonNode message = chunk.path("message");
+            String piece = message.path("content").asText("");
+            if (!piece.isEmpty()) {
+                text.append(piece);
+                onText.accept(piece);
+            }
+            for (JsonNode call : message.path("tool_calls")) {
+                JsonNode fn = call.path("function");
+                JsonNode args = fn.path("arguments");
+                String id = call.path("id").asText("call_" + (calls.size() + 1));
+                calls.add(new LlmMessage.ToolCall(id, fn.path("name").asText(),
+                        args.isMissingNode() ? "{}" : args.isTextual() ? args.asText() : args.toString()));
+            }
+            if (chunk.path("done").asBoolean(false)) {
+                return new LlmReply(text.toString(), calls, chunk.path("prompt_eval_count").asInt(0), chunk.path("eval_count").asInt(0));
+            }
         }
+        throw new ProviderException(text.isEmpty() ? ProviderException.Kind.SERVER : ProviderException.Kind.PROTOCOL,
+                "ollama closed the stream before it was done");
+    }
+
+    private ProviderException error(int status, String body, StreamingHttp.Response response) {
+        return HttpErrors.byStatus(NAME, status, body, response == null ? null : HttpErrors.retryAfter(response));
     }
 
     @Override
     public List<String> models() {
-        try (StreamingHttp.Response response = http.send(HttpMethod.GET, base() + "/api/tags", Map.of("Accept", "application/json"),
-                null, config.modelListTimeout(), new Cancellation())) {
-            String body = response.body();
-            if (response.status() != 200) {
-                throw HttpErrors.byStatus("ollama", response.status(), HttpErrors.abbreviate(body), null);
-            }
-            List<String> names = new ArrayList<>();
-            for (JsonNode m : HttpErrors.parse(body).path("models")) {
-                names.add(m.path("name").asText());
-            }
-            return names;
-        }
+        return ProviderJson.each(http.getJson(NAME, base() + "/api/tags", Map.of("Accept", "application/json"), config.modelListTimeout(),
+                this::error).path("models"), "name");
     }
 }

@@ -1,18 +1,15 @@
 package dev.parley.assistant.provider;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parley.assistant.AssistantConfig;
 import io.vertx.core.http.HttpMethod;
 import jakarta.inject.Singleton;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /**
@@ -22,18 +19,20 @@ import java.util.function.Consumer;
  */
 @Singleton
 public class OpenAiProvider implements Provider {
+    private static final String NAME = "openai";
     private final StreamingHttp http;
     private final AssistantConfig config;
-    private final ObjectMapper json = new ObjectMapper();
+    private final ProviderJson json;
 
-    OpenAiProvider(StreamingHttp http, AssistantConfig config) {
+    OpenAiProvider(StreamingHttp http, AssistantConfig config, ProviderJson json) {
         this.http = http;
         this.config = config;
+        this.json = json;
     }
 
     @Override
     public String name() {
-        return "openai";
+        return NAME;
     }
 
     private Map<String, String> headers() {
@@ -46,7 +45,7 @@ public class OpenAiProvider implements Provider {
 
     @Override
     public LlmReply stream(LlmRequest request, Consumer<String> onText, Cancellation cancellation) {
-        try (StreamingHttp.Response response = http.send(HttpMethod.POST, Urls.trim(config.openai().baseUrl()) + "/chat/completions",
+        try (StreamingHttp.Response response = http.send(NAME, HttpMethod.POST, Urls.trim(config.openai().baseUrl()) + "/chat/completions",
                 headers(), body(request).toString(), config.timeout(), cancellation)) {
             if (response.status() != 200) {
                 throw error(response.status(), response.body(), response);
@@ -70,7 +69,7 @@ public class OpenAiProvider implements Provider {
     }
 
     private ObjectNode body(LlmRequest request) {
-        ObjectNode body = json.createObjectNode();
+        ObjectNode body = json.object();
         body.put("model", request.model());
         body.put("stream", true);
         body.putObject("stream_options").put("include_usage", true);
@@ -104,7 +103,7 @@ public class OpenAiProvider implements Provider {
             ArrayNode tools = body.putArray("tools");
             for (LlmMessage.ToolSpec t : request.tools()) {
                 tools.addObject().put("type", "function").putObject("function").put("name", t.name())
-                        .put("description", t.description()).set("parameters", HttpErrors.parse(t.parametersJson()));
+                        .put("description", t.description()).set("parameters", json.arguments(t.parametersJson()));
             }
         }
         return body;
@@ -112,25 +111,18 @@ public class OpenAiProvider implements Provider {
 
     private LlmReply read(StreamingHttp.Response response, Consumer<String> onText) {
         StringBuilder text = new StringBuilder();
-        Map<Integer, String[]> calls = new TreeMap<>(); // index -> {id, name}
-        Map<Integer, StringBuilder> args = new TreeMap<>();
+        ToolCallParts calls = new ToolCallParts();
         int in = 0;
         int out = 0;
-        String line;
-        while ((line = response.line()) != null) {
-            if (!line.startsWith("data:")) {
-                continue;
-            }
-            String data = line.substring(5).strip();
+        ServerSentEvents.Event event;
+        while ((event = response.event()) != null) {
+            String data = event.data().strip();
             if (data.equals("[DONE]")) {
-                List<LlmMessage.ToolCall> toolCalls = new ArrayList<>();
-                calls.forEach((i, idName) -> toolCalls.add(new LlmMessage.ToolCall(idName[0] == null ? "call_" + i : idName[0], idName[1],
-                        args.get(i).isEmpty() ? "{}" : args.get(i).toString())));
-                return new LlmReply(text.toString(), toolCalls, in, out);
+                return new LlmReply(text.toString(), calls.calls(), in, out);
             }
-            JsonNode chunk = HttpErrors.parse(data);
+            JsonNode chunk = json.strict(NAME, data);
             if (chunk.has("error")) {
-                throw new ProviderException(ProviderException.Kind.SERVER, "openai: " + chunk.path("error").path("message").asText(chunk.path("error").toString()));
+                throw HttpErrors.of(NAME, ProviderException.Kind.SERVER, 0, chunk.path("error").toString(), null);
             }
             if (chunk.hasNonNull("usage")) {
                 in = chunk.path("usage").path("prompt_tokens").asInt(in);
@@ -145,14 +137,10 @@ public class OpenAiProvider implements Provider {
                 }
                 for (JsonNode call : delta.path("tool_calls")) {
                     int index = call.path("index").asInt(0);
-                    String[] idName = calls.computeIfAbsent(index, i -> new String[2]);
-                    if (call.hasNonNull("id")) {
-                        idName[0] = call.path("id").asText();
-                    }
-                    if (call.path("function").hasNonNull("name")) {
-                        idName[1] = call.path("function").path("name").asText();
-                    }
-                    args.computeIfAbsent(index, i -> new StringBuilder()).append(call.path("function").path("arguments").asText(""));
+                    JsonNode fn = call.path("function");
+                    calls.name(index, call.hasNonNull("id") ? call.path("id").asText() : null,
+                            fn.hasNonNull("name") ? fn.path("name").asText() : null);
+                    calls.appendArguments(index, fn.path("arguments").asText(""));
                 }
             }
         }
@@ -160,27 +148,22 @@ public class OpenAiProvider implements Provider {
     }
 
     /** Tells a spend limit ({@code insufficient_quota}) from a rate limit, both HTTP 429. */
-    static ProviderException error(int status, String body, StreamingHttp.Response response) {
-        JsonNode error = HttpErrors.parse(body).path("error");
-        String detail = error.path("message").asText(HttpErrors.abbreviate(body));
+    ProviderException error(int status, String body, StreamingHttp.Response response) {
+        return error(status, json.lenient(body), body, response == null ? null : HttpErrors.retryAfter(response));
+    }
+
+    static ProviderException error(int status, JsonNode parsed, String body, java.time.Duration retryAfter) {
+        JsonNode error = parsed.path("error");
         String code = error.path("code").asText("") + " " + error.path("type").asText("");
-        if (code.contains("insufficient_quota") || (status == 429 && HttpErrors.mentionsSpendLimit(detail))) {
-            return new ProviderException(ProviderException.Kind.SPEND_LIMIT, "openai: " + detail);
+        if (code.contains("insufficient_quota") || (status == 429 && HttpErrors.mentionsSpendLimit(error.path("message").asText()))) {
+            return HttpErrors.of(NAME, ProviderException.Kind.SPEND_LIMIT, status, body, null);
         }
-        return HttpErrors.byStatus("openai", status, detail, HttpErrors.retryAfter(response));
+        return HttpErrors.byStatus(NAME, status, body, retryAfter);
     }
 
     @Override
     public List<String> models() {
-        try (StreamingHttp.Response response = http.send(HttpMethod.GET, Urls.trim(config.openai().baseUrl()) + "/models",
-                headers(), null, config.modelListTimeout(), new Cancellation())) {
-            String body = response.body();
-            if (response.status() != 200) {
-                throw error(response.status(), body, response);
-            }
-            List<String> ids = new ArrayList<>();
-            HttpErrors.parse(body).path("data").forEach(m -> ids.add(m.path("id").asText()));
-            return ids;
-        }
+        return ProviderJson.each(http.getJson(NAME, Urls.trim(config.openai().baseUrl()) + "/models", headers(), config.modelListTimeout(),
+                this::error).path("data"), "id");
     }
 }

@@ -41,15 +41,26 @@ public class ProviderException extends RuntimeException {
 
     private final Kind kind;
     private final Duration retryAfter;
+    private final String detail;
 
+    /** {@code message} is for people: written by Parley, never the provider's own words (SPEC: raw errors stay in the log). */
     public ProviderException(Kind kind, String message) {
-        this(kind, message, null);
+        this(kind, message, null, null);
     }
 
     public ProviderException(Kind kind, String message, Duration retryAfter) {
+        this(kind, message, null, retryAfter);
+    }
+
+    /**
+     * {@code detail} is what the provider or the transport said (an error body, an exception): it may hold key
+     * fragments or internal addresses, so it goes to the log only ({@link #logText()}), never to room members.
+     */
+    public ProviderException(Kind kind, String message, String detail, Duration retryAfter) {
         super(message, null, false, false);
         this.kind = kind;
         this.retryAfter = retryAfter;
+        this.detail = detail;
     }
 
     public Kind kind() {
@@ -59,5 +70,15 @@ public class ProviderException extends RuntimeException {
     /** The wait the provider asked for ({@code retry-after}), or null. */
     public Duration retryAfter() {
         return retryAfter;
+    }
+
+    /** What the provider or the transport said, for the log; null when there is nothing beyond the message. */
+    public String detail() {
+        return detail;
+    }
+
+    /** The message and the detail, for the log. */
+    public String logText() {
+        return detail == null || detail.isBlank() ? getMessage() : getMessage() + " [" + detail + "]";
     }
 }

@@ -2,6 +2,7 @@ package dev.parley.assistant.provider;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -9,8 +10,16 @@ import org.junit.jupiter.api.Test;
 class ErrorClassificationTest {
 
     private static ProviderException.Kind anthropic(int status, String type, String message) {
-        return AnthropicProvider.error(status, "{\"type\":\"error\",\"error\":{\"type\":\"" + type + "\",\"message\":\"" + message + "\"}}",
+        return anthropicError(status, "{\"type\":\"error\",\"error\":{\"type\":\"" + type + "\",\"message\":\"" + message + "\"}}",
                 Duration.ofSeconds(3)).kind();
+    }
+
+    private static ProviderException anthropicError(int status, String body, Duration retryAfter) {
+        try {
+            return AnthropicProvider.error(status, new ObjectMapper().readTree(body), body, retryAfter);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test
@@ -31,7 +40,7 @@ class ErrorClassificationTest {
 
     @Test
     void anthropicRateLimitKeepsItsRetryAfter() {
-        ProviderException e = AnthropicProvider.error(429, "{\"type\":\"error\",\"error\":{\"type\":\"rate_limit_error\",\"message\":\"slow down\"}}",
+        ProviderException e = anthropicError(429, "{\"type\":\"error\",\"error\":{\"type\":\"rate_limit_error\",\"message\":\"slow down\"}}",
                 Duration.ofSeconds(7));
         assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(7));
     }
@@ -62,5 +71,38 @@ class ErrorClassificationTest {
         assertThat(ModelId.parse("Ollama/llama3.2:latest")).isEqualTo(new ModelId("ollama", "llama3.2:latest"));
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> ModelId.parse("llama3.2")).isInstanceOf(IllegalArgumentException.class);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> ModelId.parse("ollama/")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void whatPeopleSeeIsParleysExplanationAndTheProvidersWordsStayInTheDetail() {
+        String body = "{\"type\":\"error\",\"error\":{\"type\":\"authentication_error\",\"message\":\"invalid x-api-key sk-ant-123 from 10.0.0.9\"}}";
+        ProviderException e = anthropicError(401, body, null);
+        assertThat(e.getMessage()).isEqualTo("anthropic: the API key was refused (HTTP 401), authentication_error").doesNotContain("sk-ant-123");
+        assertThat(e.detail()).contains("sk-ant-123");
+        assertThat(e.logText()).contains("sk-ant-123", "the API key was refused");
+        ProviderException generic = HttpErrors.byStatus("ollama", 404, "model \"secret-model\" not found at /srv/models", null);
+        assertThat(generic.getMessage()).isEqualTo("ollama: unknown model or address (HTTP 404)");
+        assertThat(generic.detail()).contains("/srv/models");
+    }
+
+    @Test
+    void transportFailuresAreClassifiedByTheirTypeAndTheirTextStaysInTheDetail() {
+        assertThat(StreamingHttp.failure("ollama", new java.net.ConnectException("Connection refused: /10.1.1.1:11434"), null))
+                .satisfies(e -> {
+                    assertThat(e.kind()).isEqualTo(ProviderException.Kind.CONNECT);
+                    assertThat(e.getMessage()).isEqualTo("cannot connect to ollama");
+                    assertThat(e.detail()).contains("10.1.1.1");
+                });
+        assertThat(StreamingHttp.failure("openai", new io.vertx.core.impl.NoStackTraceTimeoutException("The timeout period of 3000ms has been exceeded"), null)
+                .kind()).isEqualTo(ProviderException.Kind.TIMEOUT);
+        // classified by type, not by words: a timeout-sounding message on a plain exception is not a timeout
+        assertThat(StreamingHttp.failure("openai", new RuntimeException("The timeout period of 3000ms has been exceeded"), null).kind())
+                .isEqualTo(ProviderException.Kind.CONNECT);
+        assertThat(StreamingHttp.failure("openai", new io.netty.channel.ConnectTimeoutException("connection timed out: x"), null).kind())
+                .isEqualTo(ProviderException.Kind.CONNECT);
+        assertThat(StreamingHttp.failure("openai", new java.util.concurrent.CancellationException("cancelled"), null).kind())
+                .isEqualTo(ProviderException.Kind.CANCELLED);
+        assertThat(StreamingHttp.failure("openai", new IllegalStateException("The current record is too long"), null).kind())
+                .isEqualTo(ProviderException.Kind.PROTOCOL);
     }
 }

@@ -21,23 +21,30 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A small HTTP server that speaks one LLM provider's public wire format, for tests. It records every request and
- * answers from a script of steps (a streamed reply, tool calls, an HTTP error, a hang); with an empty script it
+ * answers from a script of steps (a streamed reply, tool calls, an HTTP error, an answer held on a latch, a raw body); with an empty script it
  * streams a default reply. Written from the providers' API documentation, not from Parley's code.
  */
 public abstract class StandIn implements AutoCloseable {
     protected static final ObjectMapper JSON = new ObjectMapper();
 
-    /** A request the stand-in received. */
-    public record Request(String method, String path, Map<String, String> headers, JsonNode body) {
+    /** A request the stand-in received, and when ({@link System#nanoTime()}). */
+    public record Request(String method, String path, Map<String, String> headers, JsonNode body, long receivedNanos) {
     }
 
     /** A tool call the scripted model makes: its name and arguments (a JSON object). */
     public record Call(String name, String arguments) {
     }
 
-    /** One scripted answer. */
+    /**
+     * One scripted answer. {@code holdBeforeAnswer}: nothing is sent until it opens; {@code raw}: this exact body is
+     * streamed (in small chunks) instead of the provider's format.
+     */
     public record Step(List<String> pieces, List<Call> calls, int status, String errorBody, Map<String, String> headers,
-            CountDownLatch holdAfterFirstPiece, long hangMillis, boolean breakAfterFirstPiece) {
+            CountDownLatch holdAfterFirstPiece, CountDownLatch holdBeforeAnswer, boolean breakAfterFirstPiece, String raw) {
+        Step(List<String> pieces, List<Call> calls, int status, String errorBody, Map<String, String> headers,
+                CountDownLatch holdAfterFirstPiece, CountDownLatch holdBeforeAnswer, boolean breakAfterFirstPiece) {
+            this(pieces, calls, status, errorBody, headers, holdAfterFirstPiece, holdBeforeAnswer, breakAfterFirstPiece, null);
+        }
     }
 
     private final HttpServer server;
@@ -73,46 +80,53 @@ public abstract class StandIn implements AutoCloseable {
     }
 
     public synchronized StandIn reply(String... pieces) {
-        script.add(new Step(List.of(pieces), List.of(), 200, null, Map.of(), null, 0, false));
+        script.add(new Step(List.of(pieces), List.of(), 200, null, Map.of(), null, null, false));
         return this;
     }
 
     /** The next answer asks for tools instead of text. */
     public synchronized StandIn callTools(Call... calls) {
-        script.add(new Step(List.of(), List.of(calls), 200, null, Map.of(), null, 0, false));
+        script.add(new Step(List.of(), List.of(calls), 200, null, Map.of(), null, null, false));
         return this;
     }
 
     /** The next answer streams its first piece, then waits for the latch before streaming the rest. */
     public synchronized CountDownLatch replyHeld(String... pieces) {
         CountDownLatch latch = new CountDownLatch(1);
-        script.add(new Step(List.of(pieces), List.of(), 200, null, Map.of(), latch, 0, false));
+        script.add(new Step(List.of(pieces), List.of(), 200, null, Map.of(), latch, null, false));
         return latch;
     }
 
     /** The next answer streams one piece, then fails mid-stream in the provider's way. */
     public synchronized StandIn replyThenBreak(String first) {
-        script.add(new Step(List.of(first, "never sent"), List.of(), 200, null, Map.of(), null, 0, true));
+        script.add(new Step(List.of(first, "never sent"), List.of(), 200, null, Map.of(), null, null, true));
         return this;
     }
 
     /** The next {@code times} requests fail with this status and the provider's error body. */
     public synchronized StandIn fail(int times, int status, Map<String, String> headers) {
         for (int i = 0; i < times; i++) {
-            script.add(new Step(List.of(), List.of(), status, errorBody(status), headers, null, 0, false));
+            script.add(new Step(List.of(), List.of(), status, errorBody(status), headers, null, null, false));
         }
         return this;
     }
 
     /** The next request fails with exactly this status and body. */
     public synchronized StandIn failWith(int status, String body, Map<String, String> headers) {
-        script.add(new Step(List.of(), List.of(), status, body, headers, null, 0, false));
+        script.add(new Step(List.of(), List.of(), status, body, headers, null, null, false));
         return this;
     }
 
-    /** The next request gets no answer for this long. */
-    public synchronized StandIn hang(long millis) {
-        script.add(new Step(List.of("late"), List.of(), 200, null, Map.of(), null, millis, false));
+    /** The next request gets no answer at all (not even a status) until the returned latch opens; then it answers "late". */
+    public synchronized CountDownLatch holdAnswer() {
+        CountDownLatch latch = new CountDownLatch(1);
+        script.add(new Step(List.of("late"), List.of(), 200, null, Map.of(), null, latch, false));
+        return latch;
+    }
+
+    /** The next answer is a 200 whose body is exactly {@code body}, streamed in chunks of 4,096 characters. */
+    public synchronized StandIn replyRaw(String body) {
+        script.add(new Step(List.of(), List.of(), 200, null, Map.of(), null, null, false, body));
         return this;
     }
 
@@ -140,7 +154,7 @@ public abstract class StandIn implements AutoCloseable {
             exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(), String.join(",", v)));
             Step step;
             synchronized (this) {
-                requests.add(new Request(exchange.getRequestMethod(), exchange.getRequestURI().getPath(), headers, body));
+                requests.add(new Request(exchange.getRequestMethod(), exchange.getRequestURI().getPath(), headers, body, System.nanoTime()));
                 step = "POST".equals(exchange.getRequestMethod()) ? script.poll() : null;
             }
             if ("GET".equals(exchange.getRequestMethod())) {
@@ -149,10 +163,17 @@ public abstract class StandIn implements AutoCloseable {
             }
             if (step == null) {
                 step = new Step(List.of(defaultText.substring(0, defaultText.length() / 2), defaultText.substring(defaultText.length() / 2)),
-                        List.of(), 200, null, Map.of(), null, 0, false);
+                        List.of(), 200, null, Map.of(), null, null, false);
             }
-            if (step.hangMillis() > 0) {
-                Thread.sleep(step.hangMillis());
+            if (step.holdBeforeAnswer() != null) {
+                step.holdBeforeAnswer().await(60, TimeUnit.SECONDS);
+            }
+            if (step.raw() != null) {
+                Lines out = open(exchange, "text/event-stream");
+                for (int i = 0; i < step.raw().length(); i += 4096) {
+                    out.write(step.raw().substring(i, Math.min(step.raw().length(), i + 4096)));
+                }
+                return;
             }
             if (step.status() != 200) {
                 step.headers().forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
