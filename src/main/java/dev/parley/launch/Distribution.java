@@ -16,8 +16,9 @@ import java.util.Optional;
 /**
  * A packaged Parley ({@code quarkus-app/}, a Quarkus mutable jar) and the database kind it is augmented for.
  *
- * <p>The kind is recorded in {@code quarkus/parley-db-kind} by each rebuild; without that file the distribution holds
- * the kind it was packaged with. Rebuilds run Quarkus's own re-augmentation ({@code -Dquarkus.launch.rebuild=true})
+ * <p>The kind is recorded in {@code parley-db-kind} by each rebuild (next to {@code quarkus-run.jar}; the rebuild
+ * rewrites {@code quarkus/}); without that file the distribution holds the kind it was packaged with. The file says
+ * {@code incomplete} while a rebuild runs, so a rebuild cut short is redone at the next start. Rebuilds run Quarkus's own re-augmentation ({@code -Dquarkus.launch.rebuild=true})
  * in a child JVM under a file lock, so two processes starting from one folder do not rebuild it at once.
  */
 final class Distribution {
@@ -45,16 +46,15 @@ final class Distribution {
     }
 
     private Path marker() {
-        return root.resolve("quarkus/parley-db-kind");
+        return root.resolve("parley-db-kind");
     }
 
-    /** The kind the application in this folder is augmented for. */
-    DatabaseKind builtFor(DatabaseKind packaged) throws IOException {
+    /** The kind the application in this folder is augmented for; empty when a rebuild was cut short. */
+    Optional<DatabaseKind> builtFor(DatabaseKind packaged) throws IOException {
         if (!Files.exists(marker())) {
-            return packaged;
+            return Optional.of(packaged);
         }
-        String recorded = Files.readString(marker(), StandardCharsets.UTF_8).trim();
-        return DatabaseKind.ofQuarkusName(recorded).orElse(packaged);
+        return DatabaseKind.ofQuarkusName(Files.readString(marker(), StandardCharsets.UTF_8));
     }
 
     /**
@@ -64,23 +64,25 @@ final class Distribution {
      */
     boolean ensureBuiltFor(DatabaseKind wanted, DatabaseKind packaged) throws RebuildFailed {
         try {
-            if (builtFor(packaged) == wanted) {
+            Optional<DatabaseKind> built = builtFor(packaged);
+            if (built.equals(Optional.of(wanted))) {
                 return false;
             }
-            if (!Files.isWritable(root.resolve("quarkus")) || !Files.isWritable(root.resolve("lib"))) {
-                throw new RebuildFailed(root + " is built for " + builtFor(packaged).quarkusName() + " and the database"
+            if (!Files.isWritable(root) || !Files.isWritable(root.resolve("quarkus"))) {
+                throw new RebuildFailed(root + " is built for " + built.map(DatabaseKind::quarkusName).orElse("neither")
+                        + " database and the database"
                         + " URL is " + wanted.quarkusName() + ", but the folder is read-only: rebuild it once where it"
                         + " can be written with `java -D" + ParleyMain.REBUILD_FOR + "=" + wanted.quarkusName()
                         + " -jar " + root.resolve(RUNNER) + "`");
             }
-            try (FileChannel channel = FileChannel.open(root.resolve("quarkus/parley-rebuild.lock"),
+            try (FileChannel channel = FileChannel.open(root.resolve("parley-rebuild.lock"),
                     StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                  FileLock ignored = channel.lock()) {
-                DatabaseKind current = builtFor(packaged);
-                if (current == wanted) {
+                Optional<DatabaseKind> current = builtFor(packaged);
+                if (current.equals(Optional.of(wanted))) {
                     return false; // another process rebuilt it while we waited for the lock
                 }
-                rebuild(current, wanted);
+                rebuild(current.map(DatabaseKind::quarkusName).orElse("an interrupted rebuild"), wanted);
                 return true;
             }
         } catch (IOException e) {
@@ -91,10 +93,11 @@ final class Distribution {
         }
     }
 
-    private void rebuild(DatabaseKind from, DatabaseKind to) throws IOException, InterruptedException, RebuildFailed {
-        Path log = root.resolve("quarkus/parley-rebuild.log");
+    private void rebuild(String from, DatabaseKind to) throws IOException, InterruptedException, RebuildFailed {
+        Path log = root.resolve("parley-rebuild.log");
         System.err.printf(Locale.ROOT, "Parley: %s is built for %s and the database URL is %s: rebuilding it for %s"
-                + " (once; output in %s)%n", root, from.quarkusName(), to.quarkusName(), to.quarkusName(), log);
+                + " (once; output in %s)%n", root, from, to.quarkusName(), to.quarkusName(), log);
+        record("incomplete");
         long started = System.nanoTime();
         Process process = new ProcessBuilder(List.of(javaBinary(), "-Dquarkus.launch.rebuild=true",
                 "-Dquarkus.datasource.db-kind=" + to.quarkusName(), "-jar", root.resolve(RUNNER).toString()))
@@ -104,11 +107,15 @@ final class Distribution {
             throw new RebuildFailed("rebuilding " + root + " for " + to.quarkusName() + " failed (exit status "
                     + status + "); the reason is in " + log);
         }
-        Path next = root.resolve("quarkus/parley-db-kind.next");
-        Files.writeString(next, to.quarkusName() + "\n", StandardCharsets.UTF_8);
-        Files.move(next, marker(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        record(to.quarkusName());
         System.err.printf(Locale.ROOT, "Parley: rebuilt for %s in %.1f s; later starts on %s start at once%n",
                 to.quarkusName(), (System.nanoTime() - started) / 1e9, to.quarkusName());
+    }
+
+    private void record(String kind) throws IOException {
+        Path next = root.resolve("parley-db-kind.next");
+        Files.writeString(next, kind + "\n", StandardCharsets.UTF_8);
+        Files.move(next, marker(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** The java binary of this JVM, so the rebuild runs on the same Java. */

@@ -1,8 +1,9 @@
 package dev.parley.launch;
 
-import io.quarkus.bootstrap.runner.QuarkusEntryPoint;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.util.Optional;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
@@ -59,8 +60,12 @@ public final class ParleyMain {
             return;
         }
         if (rebuilt) {
-            // this JVM loaded the previous build's classes: start the rebuilt application from a fresh class loader
-            QuarkusEntryPoint.main(args);
+            // this JVM loaded the previous build's classes: start the rebuilt application from a fresh class loader,
+            // through the jar's own entry point (looked up by name: it exists only in the packaged jar, not in native)
+            Class<?> entryPoint = Class.forName("io.quarkus.bootstrap.runner.QuarkusEntryPoint", true,
+                    ClassLoader.getSystemClassLoader());
+            MethodHandles.publicLookup().findStatic(entryPoint, "main", MethodType.methodType(void.class, String[].class))
+                    .invoke(args);
         } else {
             Quarkus.run(args);
         }

@@ -55,7 +55,7 @@ class DatabaseAtStartIT {
             registerAndLogIn(postgres, user); // the H2 account is not in PostgreSQL: registering again succeeds
             assertThat(usersNamedInPostgresql(user)).isEqualTo(1);
         }
-        assertThat(Files.readString(app.resolve("quarkus/parley-db-kind")).trim()).isEqualTo("postgresql");
+        assertThat(Files.readString(app.resolve("parley-db-kind")).trim()).isEqualTo("postgresql");
     }
 
     @Test
