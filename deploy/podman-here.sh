@@ -40,12 +40,21 @@ apt_mirror() {
     sed -n 's/^deb *\(http[^ ]*debian\) .*/\1/p' /etc/apt/sources.list 2>/dev/null; } | head -n 1
 }
 
+# remove_tree DIR: deletes a root tree, first unmounting what a cut-short debootstrap may have left mounted in it
+# (/proc, or /dev bound from this machine) and never crossing into another file system.
+remove_tree() {
+  local m
+  [ -d "$1" ] || return 0
+  for m in $(awk -v r="$1/" 'index($2, r) == 1 {print $2}' /proc/mounts | sort -r); do umount -l "$m"; done
+  rm -rf --one-file-system "$1"
+}
+
 # debian_rootfs NAME [PACKAGES]: a minimal bookworm tree in $CACHE/rootfs-NAME (printed), with PACKAGES (comma list).
 debian_rootfs() {
   local rootfs="$CACHE/rootfs-$1" mirror
   mirror=$(apt_mirror)
   [ -n "$mirror" ] || { echo "no Debian mirror in /etc/apt/sources.list*" >&2; return 1; }
-  rm -rf "$rootfs"
+  remove_tree "$rootfs"
   debootstrap --variant=minbase ${2:+--include="$2"} bookworm "$rootfs" "$mirror" >"$CACHE/debootstrap-$1.log" 2>&1 \
     || { tail -n 20 "$CACHE/debootstrap-$1.log" >&2; return 1; }
   echo "$rootfs"
@@ -56,6 +65,6 @@ import_rootfs() {
   local rootfs=$1 image=$2
   shift 2
   rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/*
-  tar -C "$rootfs" -c . | podman import "$@" - "$image" >/dev/null
-  rm -rf "$rootfs"
+  tar -C "$rootfs" --one-file-system -c . | podman import "$@" - "$image" >/dev/null
+  remove_tree "$rootfs"
 }
