@@ -99,7 +99,10 @@ final class Distribution {
                 + " (once; output in %s)%n", root, from, to.quarkusName(), to.quarkusName(), log);
         record("incomplete");
         long started = System.nanoTime();
+        // the rebuild writes to <parent>/<output-directory> (default quarkus-app): name this folder, whatever it is
+        // called (/deployments in the container image)
         Process process = new ProcessBuilder(List.of(javaBinary(), "-Dquarkus.launch.rebuild=true",
+                "-Dquarkus.package.output-directory=" + root.getFileName(),
                 "-Dquarkus.datasource.db-kind=" + to.quarkusName(), "-jar", root.resolve(RUNNER).toString()))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         int status = process.waitFor();

@@ -35,7 +35,8 @@ class DatabaseAtStartIT {
     void theSamePackageServesH2AndThenPostgresqlChosenByDatabaseUrl() throws Exception {
         assumeFalse(Boolean.getBoolean("skipPgTests"), "PostgreSQL tests are skipped (-DskipPgTests)");
         Path work = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "db-at-start-");
-        Path app = copy(Path.of("target", "quarkus-app").toAbsolutePath(), work.resolve("quarkus-app"));
+        // a folder not named quarkus-app, as in the container image (/deployments): the rebuild must write into it
+        Path app = copy(Path.of("target", "quarkus-app").toAbsolutePath(), work.resolve("parley"));
         String user = "kind" + System.nanoTime() % 1_000_000;
 
         Files.createDirectories(work.resolve("h2"));
