@@ -60,11 +60,11 @@ psql -h 127.0.0.1 -U "$PG_USER" -d postgres -qc "DROP DATABASE IF EXISTS $PG_DB"
 
 cleanup() {
   if [ "${CHECK_KEEP:-0}" != 1 ]; then
-    pod rm -f -t 5 "${NAMES[@]}" >/dev/null 2>&1 || true
+    pod rm -f -v -t 5 "${NAMES[@]}" >/dev/null 2>&1 || true
   fi
 }
 trap cleanup EXIT
-pod rm -f -t 5 "${NAMES[@]}" >/dev/null 2>&1 || true
+pod rm -f -v -t 5 "${NAMES[@]}" >/dev/null 2>&1 || true
 
 step "two nodes on the host network, one SECRET_KEY"
 secret=$(head -c 32 /dev/urandom | base64 | tr -d '\n')
@@ -85,8 +85,8 @@ for i in 0 1; do
     fi
     sleep 0.5
   done
-  curl -sf "http://127.0.0.1:$port/q/health/ready" || { pod logs "${NAMES[$i]}" | tail -n 30; exit 1; }
-  echo
+  curl -sf "http://127.0.0.1:$port/q/health/ready" >/dev/null || { pod logs "${NAMES[$i]}" | tail -n 30; exit 1; }
+  echo "ok   ${NAMES[$i]} ready"
   curl -sf "http://127.0.0.1:$port/" | grep -q '<div id="root">' && echo "ok   ${NAMES[$i]} serves the web client"
 done
 echo "both ready $((SECONDS - started))s after the first run command"
