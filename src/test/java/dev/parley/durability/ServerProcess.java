@@ -22,9 +22,17 @@ public final class ServerProcess implements AutoCloseable {
     private final Path log;
     private final int port;
     private final Path workDir;
+    private final Path distribution;
+    private Duration startTimeout = Duration.ofSeconds(60);
     private Process process;
 
     public ServerProcess(Path dataDir, Map<String, String> extraEnv) throws IOException {
+        this(Path.of("target", "quarkus-app"), dataDir, extraEnv);
+    }
+
+    /** A server run from another copy of the packaged distribution ({@code quarkus-app/}). */
+    public ServerProcess(Path distribution, Path dataDir, Map<String, String> extraEnv) throws IOException {
+        this.distribution = distribution;
         this.port = freePort();
         this.log = dataDir.resolve("server.log");
         // DATABASE_URL, SECRET_KEY and the data dir are left unset on purpose: the defaults are under test. The
@@ -35,12 +43,23 @@ public final class ServerProcess implements AutoCloseable {
         this.workDir = dataDir;
     }
 
+    /** How long {@link #start()} waits for readiness (a start that first rebuilds the distribution takes longer). */
+    public ServerProcess startTimeout(Duration timeout) {
+        this.startTimeout = timeout;
+        return this;
+    }
+
+    /** The server's output so far. */
+    public String output() throws IOException {
+        return Files.exists(log) ? Files.readString(log) : "";
+    }
+
     public URI base() {
         return URI.create("http://127.0.0.1:" + port + "/");
     }
 
     public ServerProcess start() throws IOException {
-        Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar").toAbsolutePath();
+        Path jar = distribution.resolve("quarkus-run.jar").toAbsolutePath();
         if (!Files.exists(jar)) {
             throw new IllegalStateException("package the server first: " + jar.toAbsolutePath() + " is missing");
         }
@@ -51,7 +70,7 @@ public final class ServerProcess implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putAll(env);
         process = builder.start();
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(this::ready);
+        await().atMost(startTimeout).pollInterval(Duration.ofMillis(100)).until(this::ready);
         return this;
     }
 
