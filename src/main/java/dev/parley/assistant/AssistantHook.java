@@ -7,8 +7,8 @@ import dev.parley.auth.Caller;
 import dev.parley.chat.ChatSession;
 import dev.parley.chat.MessageHook;
 import dev.parley.chat.Outbox;
+import dev.parley.chat.SendOutcome;
 import dev.parley.message.Draft;
-import dev.parley.message.Stored;
 import dev.parley.protocol.ErrorCode;
 import dev.parley.protocol.MessageKind;
 import dev.parley.protocol.MessageView;
@@ -57,7 +57,7 @@ public class AssistantHook implements MessageHook {
     }
 
     @Override
-    public CompletableFuture<Stored> command(ChatSession session, Draft draft) {
+    public CompletableFuture<SendOutcome> command(ChatSession session, Draft draft) {
         return draft.kind() == MessageKind.USER && SlashCommands.isCommand(draft.text()) ? commands.run(session, draft) : null;
     }
 

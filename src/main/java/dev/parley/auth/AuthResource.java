@@ -3,7 +3,6 @@ package dev.parley.auth;
 import dev.parley.protocol.ErrorCode;
 import dev.parley.protocol.ProtocolException;
 import dev.parley.protocol.Timestamps;
-import dev.parley.room.RoomNames;
 import dev.parley.web.ErrorMappers;
 import io.quarkus.elytron.security.common.BcryptUtil;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -55,7 +54,7 @@ public class AuthResource {
     @Path("/register")
     @PermitAll
     public Response register(Credentials body) {
-        if (body == null || !RoomNames.isUsername(body.username())) {
+        if (body == null || !Usernames.isUsername(body.username())) {
             throw new ProtocolException(ErrorCode.BAD_REQUEST, "username must be 3-32 of A-Z a-z 0-9 _ . -");
         }
         if (body.password() == null || body.password().length() < 8) {

@@ -238,13 +238,13 @@ public class ChatService {
             // a command may read or write the database: off the event loop, later frames wait for it
             session.block();
             blocking.execute(() -> {
-                CompletableFuture<Stored> result;
+                CompletableFuture<SendOutcome> result;
                 try {
                     result = submit(session, draft);
                 } catch (Throwable failure) {
                     result = CompletableFuture.failedFuture(failure);
                 }
-                CompletableFuture<Stored> outcome = result;
+                CompletableFuture<SendOutcome> outcome = result;
                 session.run(() -> {
                     acknowledge(session, send.clientId(), outcome);
                     session.unblock();
@@ -256,13 +256,14 @@ public class ChatService {
     }
 
     /** Answers the sender once the send settles: {@code ack} after the commit, or the error. */
-    private void acknowledge(ChatSession session, String clientId, CompletableFuture<Stored> stored) {
-        stored.whenComplete((result, failure) -> {
+    private void acknowledge(ChatSession session, String clientId, CompletableFuture<SendOutcome> outcome) {
+        outcome.whenComplete((result, failure) -> {
             if (failure != null) {
                 answerFailure(session, failure, clientId);
-            } else if (!result.answered()) { // a command that answered with command_result stored nothing to acknowledge
-                MessageView m = result.message();
-                session.send(outbox.encode(new ServerEvent.Ack(m.room(), clientId, m.id(), m.seq(), m.ts(), result.duplicate())));
+            } else if (result instanceof SendOutcome.Saved saved) {
+                // a command that answered with command_result stored nothing to acknowledge
+                MessageView m = saved.stored().message();
+                session.send(outbox.encode(new ServerEvent.Ack(m.room(), clientId, m.id(), m.seq(), m.ts(), saved.stored().duplicate())));
             }
         });
     }
@@ -281,10 +282,10 @@ public class ChatService {
      * text is stored, ends the sender's typing indicator and is offered to the hooks (the assistant) after commit.
      * A hook that fails does not undo the stored message; the sender is told with {@code internal}.
      */
-    public CompletableFuture<Stored> submit(ChatSession session, Draft draft) {
+    public CompletableFuture<SendOutcome> submit(ChatSession session, Draft draft) {
         sendRate.acquire(draft.sender());
         for (MessageHook hook : hooks) {
-            CompletableFuture<Stored> handled = hook.command(session, draft);
+            CompletableFuture<SendOutcome> handled = hook.command(session, draft);
             if (handled != null) {
                 return handled;
             }
@@ -306,7 +307,7 @@ public class ChatService {
                     }
                 }
             }
-            return result;
+            return new SendOutcome.Saved(result);
         });
     }
 

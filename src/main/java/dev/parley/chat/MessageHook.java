@@ -1,7 +1,6 @@
 package dev.parley.chat;
 
 import dev.parley.message.Draft;
-import dev.parley.message.Stored;
 import dev.parley.protocol.MessageView;
 import java.util.concurrent.CompletableFuture;
 
@@ -14,10 +13,10 @@ public interface MessageHook {
     /**
      * A slash command: return a future to consume the draft, or null to let the message be stored. The future
      * completes with the stored message when the command stored one (a {@code system} announcement, acked like a
-     * send), or with {@link Stored#answer} when it only answered the sender ({@code command_result}: no ack; over
+     * send), or with {@link SendOutcome.Answered} when it only answered the sender ({@code command_result}: no ack; over
      * REST the answer is the response body).
      */
-    default CompletableFuture<Stored> command(ChatSession session, Draft draft) {
+    default CompletableFuture<SendOutcome> command(ChatSession session, Draft draft) {
         return null;
     }
 

@@ -4,10 +4,9 @@ import dev.parley.protocol.ErrorCode;
 import dev.parley.protocol.ProtocolException;
 import java.util.regex.Pattern;
 
-/** Name rules of SPEC's conventions. */
+/** SPEC's room-name rule (usernames: {@code auth.Usernames}). */
 public final class RoomNames {
     private static final Pattern ROOM = Pattern.compile("^[a-z0-9][a-z0-9_-]{0,63}$");
-    private static final Pattern USER = Pattern.compile("^[A-Za-z0-9_.-]{3,32}$");
 
     private RoomNames() {
     }
@@ -18,9 +17,5 @@ public final class RoomNames {
                     "invalid room name: use 1-64 of a-z 0-9 _ -, starting with a letter or digit");
         }
         return name;
-    }
-
-    public static boolean isUsername(String name) {
-        return name != null && USER.matcher(name).matches();
     }
 }

@@ -1,8 +1,6 @@
 package dev.parley.room;
 
 import dev.parley.auth.Caller;
-import dev.parley.message.HistoryService;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -13,22 +11,19 @@ import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
-import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
 
-/** SPEC §3 rooms and room history. */
+/** SPEC §3 rooms (their history is served by {@code message.HistoryResource}). */
 @Path("/api/rooms")
 @Authenticated
 @RunOnVirtualThread
 public class RoomResource {
     private final RoomService rooms;
-    private final HistoryService history;
     private final SecurityIdentity identity;
 
-    RoomResource(RoomService rooms, HistoryService history, SecurityIdentity identity) {
+    RoomResource(RoomService rooms, SecurityIdentity identity) {
         this.rooms = rooms;
-        this.history = history;
         this.identity = identity;
     }
 
@@ -75,33 +70,6 @@ public class RoomResource {
     public Response delete(@PathParam("room") String room) {
         rooms.delete(room, caller());
         return Response.noContent().build();
-    }
-
-    @GET
-    @Path("/{room}/messages")
-    public HistoryService.Page messages(@PathParam("room") String room, @QueryParam("before") String before,
-            @QueryParam("after") String after, @QueryParam("limit") String limit) {
-        return page(room, number("before", before), number("after", after), number("limit", limit));
-    }
-
-    /** A numeric query parameter; text that is not a number is a 400, not JAX-RS's default 404. */
-    public static Long number(String name, String value) {
-        if (value == null || value.isEmpty()) {
-            return null;
-        }
-        try {
-            return Long.parseLong(value);
-        } catch (NumberFormatException e) {
-            throw new dev.parley.protocol.ProtocolException(dev.parley.protocol.ErrorCode.BAD_REQUEST, name + " must be a number");
-        }
-    }
-
-    /** History of a room the caller may see; shared with {@code /api/chat/history}. */
-    public HistoryService.Page page(String room, Long before, Long after, Long limit) {
-        return QuarkusTransaction.requiringNew().call(() -> {
-            Room r = rooms.visible(room, caller());
-            return history.page(r.id, r.name, before, after, limit);
-        });
     }
 
     private Caller caller() {

@@ -2,6 +2,7 @@ package dev.parley.room;
 
 import dev.parley.auth.Caller;
 import dev.parley.auth.User;
+import dev.parley.auth.Usernames;
 import dev.parley.presence.PresenceTracker;
 import dev.parley.protocol.ErrorCode;
 import dev.parley.protocol.ProtocolException;
@@ -243,7 +244,7 @@ public class RoomService {
         if (spec.members() != null) {
             Collection<String> members = spec.members().stream().filter(Objects::nonNull).distinct().toList();
             for (String m : members) {
-                if (!RoomNames.isUsername(m)) {
+                if (!Usernames.isUsername(m)) {
                     throw new ProtocolException(ErrorCode.BAD_REQUEST, "invalid member username: " + m);
                 }
             }

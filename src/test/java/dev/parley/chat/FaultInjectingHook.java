@@ -1,7 +1,6 @@
 package dev.parley.chat;
 
 import dev.parley.message.Draft;
-import dev.parley.message.Stored;
 import dev.parley.protocol.MessageView;
 import jakarta.inject.Singleton;
 import java.util.concurrent.CompletableFuture;
@@ -17,7 +16,7 @@ public class FaultInjectingHook implements MessageHook {
     public static final String FAIL_AFTER_STORE = "\u2620 fail after store \u2620";
 
     @Override
-    public CompletableFuture<Stored> command(ChatSession session, Draft draft) {
+    public CompletableFuture<SendOutcome> command(ChatSession session, Draft draft) {
         if (TRIGGER.equals(draft.text())) {
             throw new IllegalStateException("injected failure");
         }

@@ -7,9 +7,9 @@ import dev.parley.assistant.provider.ProviderException;
 import dev.parley.auth.Caller;
 import dev.parley.chat.ChatSession;
 import dev.parley.chat.Outbox;
+import dev.parley.chat.SendOutcome;
 import dev.parley.message.Draft;
 import dev.parley.message.MessageWriter;
-import dev.parley.message.Stored;
 import dev.parley.presence.PresenceTracker;
 import dev.parley.protocol.ErrorCode;
 import dev.parley.protocol.ProtocolException;
@@ -62,7 +62,7 @@ public class SlashCommands {
     }
 
     /** Runs a command; the future holds the system message it stored, or the command_result it answered the sender with. */
-    public CompletableFuture<Stored> run(ChatSession session, Draft draft) {
+    public CompletableFuture<SendOutcome> run(ChatSession session, Draft draft) {
         String[] parts = draft.text().strip().split("\\s+", 2);
         String command = parts[0].substring(1).toLowerCase(Locale.ROOT);
         String argument = parts.length > 1 ? parts[1].strip() : "";
@@ -71,7 +71,7 @@ public class SlashCommands {
             case "who" -> who(session, draft);
             case "models" -> {
                 // asking the providers can take a while: off the socket's thread
-                CompletableFuture<Stored> answered = new CompletableFuture<>();
+                CompletableFuture<SendOutcome> answered = new CompletableFuture<>();
                 worker.async(() -> {
                     try {
                         List<ModelCatalog.Entry> models = catalog.list();
@@ -93,12 +93,12 @@ public class SlashCommands {
     }
 
     /** Answers the sender alone; the answer names the {@code clientId} of the message that carried the command. */
-    private CompletableFuture<Stored> answer(ChatSession session, Draft draft, String command, String text, Object data) {
+    private CompletableFuture<SendOutcome> answer(ChatSession session, Draft draft, String command, String text, Object data) {
         ServerEvent.CommandResult result = new ServerEvent.CommandResult(draft.room(), command, text, data, draft.clientId());
         if (session != null) {
             session.send(outbox.encode(result));
         }
-        return CompletableFuture.completedFuture(Stored.answer(result));
+        return CompletableFuture.completedFuture(new SendOutcome.Answered(result));
     }
 
     private String help() {
@@ -112,7 +112,7 @@ public class SlashCommands {
                 "/who             who is in this room and online");
     }
 
-    private CompletableFuture<Stored> who(ChatSession session, Draft draft) {
+    private CompletableFuture<SendOutcome> who(ChatSession session, Draft draft) {
         List<String> members = QuarkusTransaction.requiringNew().call(() -> {
             Room r = Room.findById(draft.roomId());
             return r == null ? List.<String>of() : r.members();
@@ -143,7 +143,7 @@ public class SlashCommands {
         return text.toString();
     }
 
-    private CompletableFuture<Stored> setModel(ChatSession session, Draft draft, String id) {
+    private CompletableFuture<SendOutcome> setModel(ChatSession session, Draft draft, String id) {
         // over REST there is no session: the command runs on the request's thread, under the caller's identity
         Caller caller = session != null ? session.caller() : Caller.of(identity);
         boolean allowed = QuarkusTransaction.requiringNew().call(() -> {
@@ -160,16 +160,16 @@ public class SlashCommands {
         }
         rooms.setModel(draft.roomId(), draft.room(), id);
         return writer.submit(Draft.system(draft.roomId(), draft.room(), SYSTEM_SENDER,
-                draft.sender() + " set the assistant's model to " + id));
+                draft.sender() + " set the assistant's model to " + id)).thenApply(SendOutcome.Saved::new);
     }
 
     /** Stores the notice, then moves the room's context boundary to it before the command is acknowledged. */
-    private CompletableFuture<Stored> clear(Draft draft) {
+    private CompletableFuture<SendOutcome> clear(Draft draft) {
         return writer.submit(Draft.system(draft.roomId(), draft.room(), SYSTEM_SENDER,
                 draft.sender() + " cleared the assistant's context")).thenApplyAsync(stored -> {
                     long seq = stored.message().seq();
                     QuarkusTransaction.requiringNew().run(() -> Room.update("clearedSeq = ?1 where id = ?2 and clearedSeq < ?1", seq, draft.roomId()));
-                    return stored;
+                    return (SendOutcome) new SendOutcome.Saved(stored);
                 }, worker::async);
     }
 }

@@ -1,11 +1,12 @@
-package dev.parley.message;
+package dev.parley.chat;
 
 import dev.parley.auth.Caller;
-import dev.parley.chat.ChatService;
+import dev.parley.message.Draft;
+import dev.parley.message.HistoryResource;
+import dev.parley.message.HistoryService;
 import dev.parley.protocol.ErrorCode;
 import dev.parley.protocol.ProtocolException;
 import dev.parley.room.Room;
-import dev.parley.room.RoomResource;
 import dev.parley.room.RoomService;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -27,13 +28,13 @@ import java.util.concurrent.TimeoutException;
 @Authenticated
 @RunOnVirtualThread
 public class ChatResource {
-    private final RoomResource roomResource;
+    private final HistoryResource historyResource;
     private final RoomService rooms;
     private final ChatService chat;
     private final SecurityIdentity identity;
 
-    ChatResource(RoomResource roomResource, RoomService rooms, ChatService chat, SecurityIdentity identity) {
-        this.roomResource = roomResource;
+    ChatResource(HistoryResource historyResource, RoomService rooms, ChatService chat, SecurityIdentity identity) {
+        this.historyResource = historyResource;
         this.rooms = rooms;
         this.chat = chat;
         this.identity = identity;
@@ -50,7 +51,7 @@ public class ChatResource {
         if (room == null) {
             throw new ProtocolException(ErrorCode.BAD_REQUEST, "query parameter room is required");
         }
-        return roomResource.page(room, RoomResource.number("before", before), null, RoomResource.number("limit", limit));
+        return historyResource.page(room, HistoryResource.number("before", before), null, HistoryResource.number("limit", limit));
     }
 
     @POST
@@ -66,11 +67,12 @@ public class ChatResource {
         Room room = QuarkusTransaction.requiringNew().call(() -> rooms.visible(body.room(), caller));
         Draft draft = Draft.user(room.id, room.name, caller.username(), body.clientId(), chat.validateText(body.text()));
         try {
-            Stored stored = chat.submit(null, draft).get(30, TimeUnit.SECONDS);
-            if (stored.answered()) {
-                return Response.ok(stored.answer()).build(); // /help, /models, /who: their answer, nothing stored
-            }
-            return Response.status(stored.duplicate() ? 200 : 201).entity(stored.message()).build();
+            return switch (chat.submit(null, draft).get(30, TimeUnit.SECONDS)) {
+                // /help, /models, /who: their answer, nothing stored
+                case SendOutcome.Answered answered -> Response.ok(answered.answer()).build();
+                case SendOutcome.Saved saved -> Response.status(saved.stored().duplicate() ? 200 : 201)
+                        .entity(saved.stored().message()).build();
+            };
         } catch (ExecutionException | CompletionException e) {
             throw e.getCause() instanceof ProtocolException p ? p
                     : new ProtocolException(ErrorCode.INTERNAL, "the message could not be stored");
