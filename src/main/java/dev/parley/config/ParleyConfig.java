@@ -33,7 +33,7 @@ public interface ParleyConfig {
     Writer writer();
 
     interface Auth {
-        /** JWT signing key ({@code SECRET_KEY}); when empty one is generated at first start and kept in the data dir. */
+        /** JWT signing key ({@code SECRET_KEY}), at least 32 bytes; when empty one is generated at first start and kept in the data dir. */
         Optional<String> secretKey();
 
         /** Lifetime of an issued token ({@code TOKEN_TTL}, default 12h). */
