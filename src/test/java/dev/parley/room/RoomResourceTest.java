@@ -1,5 +1,6 @@
 package dev.parley.room;
 
+import static dev.parley.support.Api.adminToken;
 import static dev.parley.support.Api.register;
 import static dev.parley.support.Api.unique;
 import static io.restassured.RestAssured.given;
@@ -72,13 +73,6 @@ class RoomResourceTest {
         as(otherToken).delete("/api/rooms/" + room).then().statusCode(403);
         as(adminToken).delete("/api/rooms/" + room).then().statusCode(204);
         as(ownerToken).get("/api/rooms/" + room).then().statusCode(404);
-    }
-
-    private static String adminToken() {
-        // the test profile makes "admin_root" an admin (ADMIN_USERS); register it the first time
-        String token = given().contentType(ContentType.JSON).body(Map.of("username", "admin_root", "password", "correct horse"))
-                .post("/api/auth/login").then().extract().path("token");
-        return token != null ? token : register("admin_root");
     }
 
     @Test
