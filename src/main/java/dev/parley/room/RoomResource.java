@@ -42,9 +42,19 @@ public class RoomResource {
         }
     }
 
+    /** SPEC §3: rooms by name, {@code limit} (default 200, at most 1000) after the name {@code after}. */
     @GET
-    public List<RoomView> list() {
-        return rooms.list(caller());
+    public List<RoomView> list(@QueryParam("after") String after, @QueryParam("limit") String limit) {
+        Long requested = number("limit", limit);
+        int size = requested == null ? RoomService.DEFAULT_LIST_PAGE : requested.intValue();
+        if (requested != null && (requested < 1 || requested > RoomService.MAX_LIST_PAGE)) {
+            throw new dev.parley.protocol.ProtocolException(dev.parley.protocol.ErrorCode.BAD_REQUEST,
+                    "limit must be between 1 and " + RoomService.MAX_LIST_PAGE);
+        }
+        if (after != null && after.length() > 64) {
+            throw new dev.parley.protocol.ProtocolException(dev.parley.protocol.ErrorCode.BAD_REQUEST, "after is not a room name");
+        }
+        return rooms.list(caller(), after, size);
     }
 
     @POST
