@@ -28,7 +28,8 @@ import org.jboss.logging.Logger;
  * The HMAC key that signs and verifies tokens. From {@code SECRET_KEY} when set (its SHA-256 is the key, so every
  * node that shares it agrees); otherwise generated once and kept in {@code <data-dir>/secret.key}. A secret shorter
  * than {@value #MIN_BYTES} bytes (an empty key file included) stops the server at start: such a key can be guessed,
- * and with it anyone can sign tokens. Created at start so a bad key never waits for the first login to show.
+ * and with it anyone can sign tokens. Created at start so a bad key never waits for the first login to show. The
+ * data folder (key file, embedded database) is narrowed to its owner (0700) whenever it exists.
  */
 @Startup
 @Singleton
@@ -55,6 +56,14 @@ public class SigningKey {
      * @throws ConfigurationException (printed by Quarkus as one line, and the start fails) for a short secret
      */
     static String secret(Optional<String> configured, Path dataDir) {
+        if (Files.isDirectory(dataDir)) {
+            try {
+                restrictDataDir(dataDir);
+            } catch (IOException e) {
+                // a folder the operator made and owns otherwise: theirs to protect, but they are told
+                LOG.warnf("Could not make the data folder %s owner-only (0700): %s", dataDir.toAbsolutePath(), e);
+            }
+        }
         if (configured.isPresent() && !configured.get().isEmpty()) {
             return requireLongEnough(configured.get(), "SECRET_KEY");
         }

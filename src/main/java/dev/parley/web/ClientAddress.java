@@ -4,6 +4,8 @@ import dev.parley.config.ParleyConfig;
 import io.netty.handler.ipfilter.IpFilterRuleType;
 import io.netty.handler.ipfilter.IpSubnetFilterRule;
 import io.netty.util.NetUtil;
+import io.quarkus.runtime.Startup;
+import io.quarkus.runtime.configuration.ConfigurationException;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -20,6 +22,7 @@ import java.util.List;
  * leftwards, past every trusted proxy, to the first address no trusted proxy stands for. Anything a client writes
  * into the header itself lies further left and is never reached while a trusted proxy appended the real hop.
  */
+@Startup
 @Singleton
 public class ClientAddress {
     private final List<IpSubnetFilterRule> trusted;
@@ -39,18 +42,23 @@ public class ClientAddress {
         this.trusted = List.copyOf(rules);
     }
 
-    /** An address or a CIDR block ({@code 10.0.0.0/8}, {@code fd00::/8}); anything else stops the start. */
+    /** An address or a CIDR block ({@code 10.0.0.0/8}, {@code fd00::/8}); anything else stops the start (one line). */
     private static IpSubnetFilterRule rule(String entry) {
         int slash = entry.indexOf('/');
         String ip = slash < 0 ? entry : entry.substring(0, slash);
         InetAddress address = NetUtil.createInetAddressFromIpAddressString(ip);
         if (address == null) {
-            throw new IllegalArgumentException("TRUSTED_PROXIES: not an IP address or CIDR block: " + entry);
+            throw new ConfigurationException("Parley cannot start: TRUSTED_PROXIES holds " + entry + ", not an IP address or CIDR block");
         }
         int bits = address instanceof Inet6Address ? 128 : 32;
-        int prefix = slash < 0 ? bits : Integer.parseInt(entry.substring(slash + 1));
+        int prefix;
+        try {
+            prefix = slash < 0 ? bits : Integer.parseInt(entry.substring(slash + 1));
+        } catch (NumberFormatException e) {
+            prefix = -1;
+        }
         if (prefix < 0 || prefix > bits) {
-            throw new IllegalArgumentException("TRUSTED_PROXIES: bad prefix length in " + entry);
+            throw new ConfigurationException("Parley cannot start: TRUSTED_PROXIES holds " + entry + ", whose prefix length is not 0-" + bits);
         }
         return new IpSubnetFilterRule(address, prefix, IpFilterRuleType.ACCEPT);
     }

@@ -66,5 +66,11 @@ class SigningKeyTest {
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
         SigningKey.secret(Optional.empty(), dataDir);
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dataDir))).isEqualTo("rwx------");
+
+        // also when the key comes from SECRET_KEY: the folder still holds the embedded database
+        Path h2Only = Files.createDirectory(tmp.resolve("h2"),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+        SigningKey.secret(Optional.of("k".repeat(32)), h2Only);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(h2Only))).isEqualTo("rwx------");
     }
 }

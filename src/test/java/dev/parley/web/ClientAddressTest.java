@@ -48,5 +48,6 @@ class ClientAddressTest {
     void aTrustedProxyEntryThatIsNoAddressStopsTheStart() {
         assertThatThrownBy(() -> new ClientAddress(List.of("proxy.internal"))).hasMessageContaining("TRUSTED_PROXIES");
         assertThatThrownBy(() -> new ClientAddress(List.of("10.0.0.0/33"))).hasMessageContaining("TRUSTED_PROXIES");
+        assertThatThrownBy(() -> new ClientAddress(List.of("10.0.0.0/x"))).hasMessageContaining("TRUSTED_PROXIES");
     }
 }
