@@ -118,7 +118,6 @@ public class AuthResource {
         User user = !Usernames.isValid(username) || password == null || password.length() > MAX_PASSWORD_CHARS ? null
                 : QuarkusTransaction.requiringNew().call(() -> User.findForLogin(username).orElse(null));
         if (user == null || !passwords.matches(password, user.passwordHash)) {
-            throttles.loginFailed(username, address);
             return ErrorMappers.error(ErrorCode.UNAUTHORIZED, "invalid credentials");
         }
         throttles.loginSucceeded(username, address);

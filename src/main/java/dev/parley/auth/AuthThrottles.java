@@ -17,7 +17,8 @@ import java.util.Locale;
  * password is hashed;</li>
  * <li>failed logins: {@code loginMaxFailures} per (username, client address) and {@code loginMaxFailuresPerAddress}
  * per address within {@code loginWindow}. Never per username alone: failing on purpose from one place slows that
- * place only, and the owner still logs in from theirs. A success forgets that pair's failures;</li>
+ * place only, and the owner still logs in from theirs. Every attempt is counted before the password is checked
+ * (so parallel guesses cannot overrun the limit) and a success hands it back and forgets the pair's failures;</li>
  * <li>WebSocket tickets: {@code TICKET_RATE_LIMIT} per user per minute.</li>
  * </ul>
  * Keys are stored as fixed-size digests ({@link Gcra}), so a submitted username of any length costs the same.
@@ -42,23 +43,32 @@ public class AuthThrottles {
         refuseIfDenied(registrations.acquire(ClientAddress.network(address)), "too many registrations from your address, try again later");
     }
 
-    /** Refuses a login attempt while this pair or this address has failed too often. */
+    /**
+     * Counts a login attempt against its (username, address) pair and its address, before the password is checked;
+     * {@code rate_limited} when either has failed too often. Counting first (not only after a failure) keeps parallel
+     * guesses within the limit; {@link #loginSucceeded} hands the attempt back.
+     */
     public void beforeLogin(String username, String address) {
-        Gcra.Decision pair = loginPairs.peek(pair(username, address));
-        Gcra.Decision from = loginAddresses.peek(ClientAddress.network(address));
-        if (!pair.allowed() || !from.allowed()) {
-            throw new ProtocolException(ErrorCode.RATE_LIMITED, "too many failed logins, try again later",
-                    Math.max(pair.retryAfterMs(), from.retryAfterMs()));
+        String pair = pair(username, address);
+        Gcra.Decision byPair = loginPairs.acquire(pair);
+        if (!byPair.allowed()) {
+            throw tooManyFailures(byPair.retryAfterMs());
+        }
+        Gcra.Decision byAddress = loginAddresses.acquire(ClientAddress.network(address));
+        if (!byAddress.allowed()) {
+            loginPairs.release(pair);
+            throw tooManyFailures(byAddress.retryAfterMs());
         }
     }
 
-    public void loginFailed(String username, String address) {
-        loginPairs.acquire(pair(username, address));
-        loginAddresses.acquire(ClientAddress.network(address));
-    }
-
+    /** A good password: the attempt does not count, and the pair's earlier failures are forgotten. */
     public void loginSucceeded(String username, String address) {
         loginPairs.reset(pair(username, address));
+        loginAddresses.release(ClientAddress.network(address));
+    }
+
+    private static ProtocolException tooManyFailures(long retryAfterMs) {
+        return new ProtocolException(ErrorCode.RATE_LIMITED, "too many failed logins, try again later", retryAfterMs);
     }
 
     /** Counts a ticket for the user; {@code rate_limited} past the limit. */

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -19,7 +20,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * bytes, and every entry expires with its TAT.
  */
 public final class Gcra {
-    /** KEYS[1]; ARGV: interval ms, period ms, 1 to record the event when allowed or 0 only to ask. */
+    /**
+     * KEYS[1]; ARGV: interval ms, period ms, mode: {@code take} records the event when allowed, {@code give} hands
+     * one event back (moves the TAT one interval towards now).
+     */
     static final String SCRIPT = """
             local t = redis.call('TIME')
             local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -27,14 +31,17 @@ public final class Gcra {
             local period = tonumber(ARGV[2])
             local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
             if tat < now then tat = now end
+            if ARGV[3] == 'give' then
+              local back = tat - interval
+              if back <= now then redis.call('DEL', KEYS[1]) else redis.call('SET', KEYS[1], back, 'PX', back - now) end
+              return {1, 0}
+            end
             local new_tat = tat + interval
             local allow_at = new_tat - period
             if allow_at > now then
               return {0, allow_at - now}
             end
-            if ARGV[3] == '1' then
-              redis.call('SET', KEYS[1], new_tat, 'PX', new_tat - now)
-            end
+            redis.call('SET', KEYS[1], new_tat, 'PX', new_tat - now)
             return {1, 0}
             """;
     /** In-process entries kept before expired ones are swept out. */
@@ -62,14 +69,22 @@ public final class Gcra {
         this.intervalMs = Math.max(1, periodMs / Math.max(1, limit));
     }
 
-    /** Records an event for the key if it is allowed now. */
+    /** Records an event for the key if it is allowed now (atomically: parallel callers cannot overrun the limit). */
     public Decision acquire(String key) {
-        return decide(key, true);
+        if (off) {
+            return new Decision(true, 0);
+        }
+        String stored = stored(key);
+        return gate.call(() -> onRedis(stored, "take"), () -> inProcess(stored, false));
     }
 
-    /** Whether an event would be allowed now, recording nothing. */
-    public Decision peek(String key) {
-        return decide(key, false);
+    /** Hands back one event recorded by {@link #acquire} (one that turned out not to count, e.g. a good login). */
+    public void release(String key) {
+        if (off) {
+            return;
+        }
+        String stored = stored(key);
+        gate.call(() -> onRedis(stored, "give"), () -> inProcess(stored, true));
     }
 
     /** Forgets the key's history (e.g. failures, after a success). */
@@ -81,30 +96,25 @@ public final class Gcra {
         gate.call(() -> redis.execute("DEL", stored), () -> local.remove(stored));
     }
 
-    private Decision decide(String key, boolean record) {
-        if (off) {
-            return new Decision(true, 0);
-        }
-        String stored = stored(key);
-        return gate.call(() -> onRedis(stored, record), () -> inProcess(stored, record));
-    }
-
-    private Decision onRedis(String key, boolean record) {
-        Response r = redis.execute("EVAL", SCRIPT, "1", key, Long.toString(intervalMs), Long.toString(periodMs), record ? "1" : "0");
+    private Decision onRedis(String key, String mode) {
+        Response r = redis.execute("EVAL", SCRIPT, "1", key, Long.toString(intervalMs), Long.toString(periodMs), mode);
         return new Decision(r.get(0).toLong() == 1, r.get(1).toLong());
     }
 
-    private Decision inProcess(String key, boolean record) {
+    private Decision inProcess(String key, boolean give) {
         long now = System.currentTimeMillis();
         long[] retry = {0};
         local.compute(key, (k, tat) -> {
             long t = tat == null || tat < now ? now : tat;
+            if (give) {
+                return t - intervalMs <= now ? null : Long.valueOf(t - intervalMs);
+            }
             long next = t + intervalMs;
             if (next - periodMs > now) {
                 retry[0] = next - periodMs - now;
                 return tat;
             }
-            return record ? Long.valueOf(next) : tat;
+            return next;
         });
         if (local.size() > LOCAL_SWEEP_AT) {
             local.values().removeIf(tat -> tat < now);
@@ -116,7 +126,7 @@ public final class Gcra {
     private String stored(String key) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-            return prefix + Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(digest, 16));
+            return prefix + Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(digest, 16));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -2,6 +2,7 @@ package dev.parley.auth;
 
 import static dev.parley.support.Api.unique;
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 
@@ -10,7 +11,12 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
 
@@ -90,6 +96,30 @@ class ThrottleAttacksTest {
         login(attacker, owner, "correct horse").statusCode(429);
         // the owner, from their own address, logs in
         login(someAddress(), owner, "correct horse").statusCode(200).body("user.username", equalTo(owner));
+    }
+
+    @Test
+    void parallelGuessesCannotOutrunTheLimit() throws Exception {
+        String owner = unique("par");
+        registerUser(owner);
+        String attacker = someAddress();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<Integer>> answers = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                String guess = "parallel guess " + i;
+                answers.add(pool.submit(() -> login(attacker, owner, guess).extract().statusCode()));
+            }
+            List<Integer> statuses = new ArrayList<>();
+            for (Future<Integer> answer : answers) {
+                statuses.add(answer.get());
+            }
+            // three guesses per (username, address) reach the password check; the rest wait
+            assertThat(statuses).containsOnly(401, 429);
+            assertThat(statuses.stream().filter(s -> s == 401).count()).isEqualTo(3);
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test

@@ -63,25 +63,33 @@ class GcraTest {
         Gcra b = node(redisB, 3);
         assertThat(a.acquire("alice|10.0.0.1").allowed()).isTrue();
         assertThat(b.acquire("alice|10.0.0.1").allowed()).isTrue();
-        assertThat(a.peek("alice|10.0.0.1").allowed()).isTrue();
         assertThat(a.acquire("alice|10.0.0.1").allowed()).isTrue();
-        Gcra.Decision refused = b.peek("alice|10.0.0.1");
+        Gcra.Decision refused = b.acquire("alice|10.0.0.1");
         assertThat(refused.allowed()).isFalse();
         assertThat(refused.retryAfterMs()).isBetween(1L, Duration.ofMinutes(20).toMillis());
-        assertThat(b.peek("alice|10.0.0.2").allowed()).isTrue();
+        assertThat(b.acquire("alice|10.0.0.2").allowed()).isTrue();
         // a success on one node forgets the failures everywhere
         a.reset("alice|10.0.0.1");
-        assertThat(b.peek("alice|10.0.0.1").allowed()).isTrue();
+        assertThat(b.acquire("alice|10.0.0.1").allowed()).isTrue();
     }
 
     @Test
-    void peekingRecordsNothing() {
-        Gcra a = node(redisA, 1);
-        for (int i = 0; i < 5; i++) {
-            assertThat(a.peek("bob").allowed()).isTrue();
-        }
+    void aReleasedEventIsHandedBackOnEveryNode() {
+        Gcra a = node(redisA, 2);
+        Gcra b = node(redisB, 2);
         assertThat(a.acquire("bob").allowed()).isTrue();
-        assertThat(a.peek("bob").allowed()).isFalse();
+        assertThat(a.acquire("bob").allowed()).isTrue();
+        assertThat(b.acquire("bob").allowed()).isFalse();
+        b.release("bob");
+        assertThat(a.acquire("bob").allowed()).isTrue();
+        assertThat(b.acquire("bob").allowed()).isFalse();
+        // handing back more than was taken gives no credit beyond a full burst
+        a.release("bob");
+        a.release("bob");
+        a.release("bob");
+        assertThat(a.acquire("bob").allowed()).isTrue();
+        assertThat(a.acquire("bob").allowed()).isTrue();
+        assertThat(a.acquire("bob").allowed()).isFalse();
     }
 
     @Test
@@ -105,12 +113,13 @@ class GcraTest {
         Gcra node = new Gcra(dead, gate, prefix, 2, Duration.ofHours(1));
         assertThat(node.acquire("carol").allowed()).isTrue();
         assertThat(gate.degraded()).isTrue();
-        assertThat(node.peek("carol").allowed()).isTrue();
         assertThat(node.acquire("carol").allowed()).isTrue();
-        assertThat(node.peek("carol").allowed()).isFalse();
+        assertThat(node.acquire("carol").allowed()).isFalse();
+        node.release("carol");
+        assertThat(node.acquire("carol").allowed()).isTrue();
         assertThat(node.acquire("carol").allowed()).isFalse();
         node.reset("carol");
-        assertThat(node.peek("carol").allowed()).isTrue();
+        assertThat(node.acquire("carol").allowed()).isTrue();
     }
 
     @Test
