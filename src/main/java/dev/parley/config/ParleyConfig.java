@@ -17,6 +17,13 @@ public interface ParleyConfig {
     /** Extra browser origins allowed to open the WebSocket ({@code CORS_ORIGINS}, comma separated). */
     Optional<List<String>> corsOrigins();
 
+    /**
+     * Proxies whose {@code X-Forwarded-For} is believed ({@code TRUSTED_PROXIES}, comma separated addresses or CIDR
+     * blocks, default none). A request from one of them is counted, in every per-address throttle, against the
+     * client address they forward; any other request against its TCP peer.
+     */
+    Optional<List<String>> trustedProxies();
+
     /** Identity settings. */
     Auth auth();
 
@@ -33,7 +40,7 @@ public interface ParleyConfig {
     Writer writer();
 
     interface Auth {
-        /** JWT signing key ({@code SECRET_KEY}); when empty one is generated at first start and kept in the data dir. */
+        /** JWT signing key ({@code SECRET_KEY}), at least 32 bytes; when empty one is generated at first start and kept in the data dir. */
         Optional<String> secretKey();
 
         /** Lifetime of an issued token ({@code TOKEN_TTL}, default 12h). */
@@ -51,17 +58,35 @@ public interface ParleyConfig {
         @WithDefault("30s")
         Duration ticketTtl();
 
-        /** Failed logins allowed per username within {@link #loginWindow()}. */
+        /**
+         * Failed logins allowed for one username from one client address within {@link #loginWindow()}
+         * ({@code LOGIN_MAX_FAILURES}, default 5; 0 = off): a burst of this many, then one per window/limit. Counted
+         * per (username, address), never per username alone, so nobody can lock an owner out from elsewhere.
+         */
         @WithDefault("5")
         int loginMaxFailures();
 
-        /** Failed logins allowed from one client address (any usernames) within {@link #loginWindow()}. */
+        /**
+         * Failed logins allowed from one client address, whatever the usernames, within {@link #loginWindow()}
+         * ({@code LOGIN_MAX_FAILURES_PER_ADDRESS}, default 30; 0 = off). An IPv6 client counts by its /64.
+         */
         @WithDefault("30")
         int loginMaxFailuresPerAddress();
 
-        /** Window over which failed logins are counted. */
+        /** Window over which failed logins are counted ({@code LOGIN_WINDOW}, default 5m). */
         @WithDefault("5m")
         Duration loginWindow();
+
+        /**
+         * Registrations allowed from one client address per hour ({@code REGISTER_RATE_LIMIT}, default 10; 0 = off).
+         * An IPv6 client counts by its /64.
+         */
+        @WithDefault("10")
+        int registerRateLimit();
+
+        /** WebSocket tickets one user may get per minute ({@code TICKET_RATE_LIMIT}, default 30; 0 = off). */
+        @WithDefault("30")
+        int ticketRateLimit();
     }
 
     interface Ws {

@@ -11,6 +11,7 @@ import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
 
@@ -37,9 +38,19 @@ public class RoomResource {
         }
     }
 
+    /** SPEC §3: rooms by name, {@code limit} (default 200, at most 1000) after the name {@code after}. */
     @GET
-    public List<RoomView> list() {
-        return rooms.list(caller());
+    public List<RoomView> list(@QueryParam("after") String after, @QueryParam("limit") String limit) {
+        Long requested = limitParameter(limit);
+        int size = requested == null ? RoomService.DEFAULT_LIST_PAGE : requested.intValue();
+        if (requested != null && (requested < 1 || requested > RoomService.MAX_LIST_PAGE)) {
+            throw new dev.parley.protocol.ProtocolException(dev.parley.protocol.ErrorCode.BAD_REQUEST,
+                    "limit must be between 1 and " + RoomService.MAX_LIST_PAGE);
+        }
+        if (after != null && after.length() > 64) {
+            throw new dev.parley.protocol.ProtocolException(dev.parley.protocol.ErrorCode.BAD_REQUEST, "after is not a room name");
+        }
+        return rooms.list(caller(), after, size);
     }
 
     @POST
@@ -70,6 +81,18 @@ public class RoomResource {
     public Response delete(@PathParam("room") String room) {
         rooms.delete(room, caller());
         return Response.noContent().build();
+    }
+
+    /** The {@code limit} query parameter; text that is not a number is a 400, not JAX-RS's default 404. */
+    private static Long limitParameter(String value) {
+        if (value == null || value.isEmpty()) {
+            return null;
+        }
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new dev.parley.protocol.ProtocolException(dev.parley.protocol.ErrorCode.BAD_REQUEST, "limit must be a number");
+        }
     }
 
     private Caller caller() {

@@ -14,7 +14,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -126,18 +128,61 @@ public class RoomService {
         return new RoomRef(room.id, room.name, room.isPrivate, room.owner, room.members());
     }
 
+    /** Default and largest page of {@link #list(Caller, String, int)} (SPEC §3). */
+    public static final int DEFAULT_LIST_PAGE = 200;
+    public static final int MAX_LIST_PAGE = 1000;
+
+    /** The first {@value #MAX_LIST_PAGE} rooms the caller may see, by name. */
     public List<RoomView> list(Caller caller) {
+        return list(caller, null, MAX_LIST_PAGE);
+    }
+
+    /**
+     * One page of the rooms the caller may see (SPEC §3): by name, the first {@code limit} after {@code after}. Read
+     * as plain columns, so no room's memberships are loaded; {@code members} is filled (one query for the page) for
+     * the private rooms on it only, whose callers here are members or admins.
+     */
+    public List<RoomView> list(Caller caller, String after, int limit) {
         return QuarkusTransaction.joiningExisting().call(() -> {
-            List<Room> rooms = caller.admin() ? Room.listAll()
-                    : Room.find("select distinct r from Room r left join r.memberships m where r.isPrivate = false or m.username = ?1 order by r.name",
-                            caller.username()).list();
-            List<RoomView> views = new ArrayList<>(rooms.size());
-            for (Room room : rooms) {
-                views.add(view(room, caller));
+            String visible = caller.admin() ? ""
+                    : " and (r.isPrivate = false or exists (select 1 from Membership m where m.room = r and m.username = :user))";
+            var query = Room.getEntityManager().createQuery("select r.id, r.name, r.description, r.tags, r.isPrivate,"
+                    + " r.assistantMode, r.model, r.owner, r.lastSeq from Room r where r.name > :after" + visible
+                    + " order by r.name", Object[].class)
+                    .setParameter("after", after == null ? "" : after)
+                    .setMaxResults(limit);
+            if (!caller.admin()) {
+                query.setParameter("user", caller.username());
             }
-            views.sort(java.util.Comparator.comparing(RoomView::name));
+            List<Object[]> rows = query.getResultList();
+            Map<Long, List<String>> members = privateMembers(rows.stream().filter(r -> (Boolean) r[4]).map(r -> (Long) r[0]).toList());
+            List<RoomView> views = new ArrayList<>(rows.size());
+            for (Object[] r : rows) {
+                String name = (String) r[1];
+                views.add(new RoomView(name, (Long) r[0], (String) r[2], tagList((String) r[3]), (Boolean) r[4], (String) r[5],
+                        (String) r[6], (String) r[7], (Long) r[8], presence.onlineCount(name), members.get((Long) r[0])));
+            }
             return views;
         });
+    }
+
+    /** The members of these rooms, each list in the order they joined. */
+    private static Map<Long, List<String>> privateMembers(List<Long> roomIds) {
+        Map<Long, List<String>> members = new HashMap<>();
+        if (roomIds.isEmpty()) {
+            return members;
+        }
+        List<Object[]> rows = Room.getEntityManager().createQuery("select m.room.id, m.username from Membership m"
+                + " where m.room.id in :ids order by m.joinedAt, m.username", Object[].class)
+                .setParameter("ids", roomIds).getResultList();
+        for (Object[] row : rows) {
+            members.computeIfAbsent((Long) row[0], id -> new ArrayList<>()).add((String) row[1]);
+        }
+        return members;
+    }
+
+    private static List<String> tagList(String tags) {
+        return tags == null || tags.isBlank() ? List.of() : List.of(tags.split(","));
     }
 
     public RoomView get(String name, Caller caller) {
@@ -214,6 +259,7 @@ public class RoomService {
     private static void apply(Room room, RoomSpec spec) {
         if (spec.description() != null) {
             requireLength("description", spec.description(), 2000);
+            requireNoNul("description", spec.description());
             room.description = spec.description();
         }
         if (spec.tags() != null) {
@@ -222,6 +268,7 @@ public class RoomService {
                 if (tag == null || tag.isBlank() || tag.contains(",") || tag.length() > 64) {
                     throw new ProtocolException(ErrorCode.BAD_REQUEST, "tags must be non-empty, at most 64 characters, without commas");
                 }
+                requireNoNul("tags", tag);
                 tags.add(tag.trim());
             }
             room.tags = String.join(",", tags);
@@ -239,12 +286,13 @@ public class RoomService {
         }
         if (spec.model() != null) {
             requireLength("model", spec.model(), 200);
+            requireNoNul("model", spec.model());
             room.model = spec.model().isBlank() ? null : spec.model();
         }
         if (spec.members() != null) {
             Collection<String> members = spec.members().stream().filter(Objects::nonNull).distinct().toList();
             for (String m : members) {
-                if (!Usernames.isUsername(m)) {
+                if (!Usernames.isValid(m)) {
                     throw new ProtocolException(ErrorCode.BAD_REQUEST, "invalid member username: " + m);
                 }
             }
@@ -257,6 +305,16 @@ public class RoomService {
             }
             // the owner always stays a member (removing and re-adding them in one flush would collide)
             room.replaceMembers(Stream.concat(Stream.of(room.owner), members.stream()).toList());
+        }
+    }
+
+    /**
+     * Text is kept verbatim (bidi and zero-width characters included: clients render it safely), except NUL, which
+     * PostgreSQL cannot store in text: refused here as a clear {@code bad_request} rather than failing in the database.
+     */
+    private static void requireNoNul(String field, String value) {
+        if (value.indexOf('\u0000') >= 0) {
+            throw new ProtocolException(ErrorCode.BAD_REQUEST, field + " must not contain NUL characters");
         }
     }
 
