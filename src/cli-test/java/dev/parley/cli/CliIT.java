@@ -82,7 +82,7 @@ class CliIT {
         String bobToken = register(bob);
         Path home = Files.createDirectories(work.resolve(alice));
 
-        try (CliProcess cli = CliProcess.start(home, env(alice), "--register", "--room", room)) {
+        try (CliProcess cli = CliProcess.startInTerminal(home, env(alice), "--register", "--room", room, "--no-color")) {
             int at = cli.awaitOut("joined #" + room);
 
             try (WsClient bobWs = WsClient.bearer(server.base(), bobToken)) {
@@ -94,7 +94,7 @@ class CliIT {
                 at = cli.awaitOut(at, bob + ": hi from bob");
                 bobWs.say(room, "b2", "\u001B]0;pwned\u0007\u001B[2Jsneaky\u001B[31m text");
                 at = cli.awaitOut(at, bob + ": sneaky text");
-                assertThat(cli.out()).doesNotContain("\u001B");
+                assertThat(cli.out()).doesNotContain("pwned").doesNotContain("\u001B[31m").doesNotContain("\u001B]0;");
 
                 // a line typed in the client reaches the others
                 cli.type("hello from alice");
@@ -157,12 +157,30 @@ class CliIT {
             cli.type("/quit");
             cli.awaitOut(at, "bye");
             assertThat(cli.exitCode()).isZero();
+            Files.writeString(home.resolve("session.txt"), cli.out()); // kept for reading (docs/cli.md)
         }
         assertThat(Files.exists(home.resolve(".parley_history"))).as("history is kept in the user's home").isTrue();
     }
 
     @Test
     @Order(2)
+    void inAPipeLinesAreSentAndTheEndOfInputQuits() throws Exception {
+        String user = unique("piper");
+        register(user);
+        String room = unique("pipe-");
+        Path home = Files.createDirectories(work.resolve(user));
+        try (CliProcess cli = CliProcess.start(home, env(user), "--room", room)) {
+            int at = cli.awaitOut("joined #" + room);
+            cli.type("a piped line");
+            cli.awaitOut(at, user + ": a piped line");
+            cli.closeInput();
+            assertThat(cli.exitCode()).isZero();
+            assertThat(cli.out()).doesNotContain("\u001B").contains("bye");
+        }
+    }
+
+    @Test
+    @Order(3)
     void askPrintsOnlyTheReplyAndExitsZero() throws Exception {
         String user = unique("script");
         register(user);
@@ -175,7 +193,7 @@ class CliIT {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void askReadsTheQuestionFromAPipeAndPrintsTheStoredMessageAsJson() throws Exception {
         String user = unique("script");
         register(user);
@@ -197,7 +215,7 @@ class CliIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void askFailsWithAnExitCodeAndNothingOnStandardOutput() throws Exception {
         String user = unique("script");
         register(user);
@@ -230,7 +248,7 @@ class CliIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void helpListsEveryFlagAndCommand() throws Exception {
         try (CliProcess help = CliProcess.start(work, Map.of(), "--help")) {
             assertThat(help.exitCode()).isZero();

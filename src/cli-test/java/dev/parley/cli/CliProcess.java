@@ -40,10 +40,30 @@ final class CliProcess implements AutoCloseable {
     }
 
     static CliProcess start(Path home, Map<String, String> env, String... args) throws IOException {
+        return start(false, home, env, args);
+    }
+
+    /**
+     * In a pseudo-terminal: util-linux {@code script} gives the client a real tty (200 columns), so JLine runs as it
+     * does for a person, and a Ctrl-C typed into it becomes SIGINT through the tty's line discipline.
+     */
+    static CliProcess startInTerminal(Path home, Map<String, String> env, String... args) throws IOException {
+        return start(true, home, env, args);
+    }
+
+    private static CliProcess start(boolean tty, Path home, Map<String, String> env, String... args) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(java, "-Duser.home=" + home, "-jar", jar().toString()));
         command.addAll(List.of(args));
+        if (tty) {
+            StringBuilder line = new StringBuilder("stty cols 200 rows 50; exec");
+            for (String part : command) {
+                line.append(" '").append(part.replace("'", "'\\''")).append("'");
+            }
+            command = List.of("script", "-qfec", line.toString(), "/dev/null");
+        }
         ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile());
+        builder.environment().put("TERM", "xterm-256color");
         builder.environment().keySet().removeIf(k -> k.startsWith("PARLEY_"));
         builder.environment().putAll(env);
         return new CliProcess(builder.start());
