@@ -48,6 +48,8 @@ final class Chat implements Link.Listener {
     /** Turns running, by turnId; read by the prompt thread on Ctrl-C. */
     private final Map<String, ServerEvent.AssistantStart> turns = new ConcurrentHashMap<>();
     private final Set<String> streamed = ConcurrentHashMap.newKeySet();
+    /** "room user" of those shown typing, so a refresh of the same streak is not shown again (owner thread only). */
+    private final Set<String> typing = new java.util.HashSet<>();
     private final Set<String> roomNames;
 
     Chat(Options options, Api api, LineReader reader, Screen screen, Renderer render, ObjectMapper json, String me,
@@ -291,7 +293,9 @@ final class Chat implements Link.Listener {
                 }
             }
             case ServerEvent.TypingEvent t -> {
-                if (t.typing() && !t.user().equals(me)) {
+                if (!t.typing()) {
+                    typing.remove(t.room() + " " + t.user());
+                } else if (!t.user().equals(me) && typing.add(t.room() + " " + t.user())) {
                     screen.line(render.status(where(t.room()) + t.user() + " is typing…"));
                 }
             }
@@ -335,6 +339,7 @@ final class Chat implements Link.Listener {
     }
 
     private void show(MessageView m) {
+        typing.remove(m.room() + " " + m.sender());
         String prefix = where(m.room());
         if (m.kind() == MessageKind.ASSISTANT && m.turnId() != null) {
             turns.remove(m.turnId());
