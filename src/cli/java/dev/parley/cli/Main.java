@@ -63,8 +63,11 @@ public final class Main {
             out.flush();
             return 0;
         }
+        // the HTTP client (TLS set-up) and Jackson each take a few hundred ms to warm up: side by side, not in turn
+        java.util.concurrent.CompletableFuture<HttpClient> httpReady = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build());
         ObjectMapper json = json();
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        HttpClient http = httpReady.join();
         Api api = new Api(http, options.url(), json);
         ScheduledExecutorService owner = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "parley-link");
