@@ -154,6 +154,13 @@ class CliIT {
             at = cli.awaitOut(at, "joined #" + copy);
             at = cli.awaitOut(at, bob + ": hi from bob");
 
+            // Ctrl-C at the prompt asks first; "n" keeps the session
+            cli.press('\u0003');
+            at = cli.awaitOut(at, "quit? (y/n)");
+            cli.type("n");
+            cli.type("still here");
+            at = cli.awaitOut(at, alice + ": still here");
+
             cli.type("/quit");
             cli.awaitOut(at, "bye");
             assertThat(cli.exitCode()).isZero();
