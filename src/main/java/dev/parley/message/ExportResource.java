@@ -132,6 +132,9 @@ public class ExportResource {
         if (m.clientId != null) {
             e.put("clientId", m.clientId);
         }
+        if (Boolean.TRUE.equals(m.imported)) {
+            e.put("imported", true);
+        }
         if (m.kind == MessageKind.ASSISTANT) {
             e.put("model", m.model);
             e.put("turnId", m.turnId);

@@ -58,4 +58,7 @@ public class Message extends PanacheEntityBase {
 
     /** JSON with the tool calls and results of an assistant turn. */
     public String meta;
+
+    /** True for a message brought in by a transcript import; null otherwise. */
+    public Boolean imported;
 }

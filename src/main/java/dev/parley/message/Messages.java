@@ -15,6 +15,7 @@ public final class Messages {
                 ? new MessageView.Usage(m.inputTokens, m.outputTokens == null ? 0 : m.outputTokens) : null;
         return new MessageView(room, m.id, m.seq, m.clientId, m.sender, m.kind, m.text, Timestamps.format(m.createdAt),
                 m.model, m.turnId, assistant ? Boolean.TRUE.equals(m.cached) : null, usage,
-                Boolean.TRUE.equals(m.cancelled) ? Boolean.TRUE : null, null);
+                Boolean.TRUE.equals(m.cancelled) ? Boolean.TRUE : null,
+                Boolean.TRUE.equals(m.imported) ? Boolean.TRUE : null);
     }
 }
