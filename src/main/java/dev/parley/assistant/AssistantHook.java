@@ -1,7 +1,6 @@
 package dev.parley.assistant;
 
 import dev.parley.assistant.command.SlashCommands;
-import dev.parley.assistant.ratelimit.GcraRateLimiter;
 import dev.parley.assistant.ratelimit.TurnRateLimit;
 import dev.parley.auth.Caller;
 import dev.parley.chat.ChatSession;
@@ -14,16 +13,17 @@ import dev.parley.protocol.MessageKind;
 import dev.parley.protocol.MessageView;
 import dev.parley.protocol.ProtocolException;
 import dev.parley.protocol.ServerEvent;
+import dev.parley.ratelimit.Gcra;
 import dev.parley.room.AssistantMode;
 import dev.parley.room.Room;
 import dev.parley.room.RoomRef;
-import io.quarkus.narayana.jta.QuarkusTransaction;
-import jakarta.inject.Singleton;
 import dev.parley.room.RoomService;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
 import java.util.Locale;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
 
@@ -126,7 +126,7 @@ public class AssistantHook implements MessageHook {
         if (mode == AssistantMode.OFF || (mode == AssistantMode.MENTION && !mentioned)) {
             return;
         }
-        GcraRateLimiter.Decision decision = rateLimit.acquire(asker.username());
+        Gcra.Decision decision = rateLimit.acquire(asker.username());
         if (!decision.allowed()) {
             tell(session, new ProtocolException(ErrorCode.RATE_LIMITED, "you asked the assistant " + config.rateLimit()
                     + " times this minute; your message was delivered, the assistant will not answer it", decision.retryAfterMs()), message);

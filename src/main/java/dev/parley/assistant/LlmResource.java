@@ -9,13 +9,13 @@ import dev.parley.assistant.provider.LlmMessage;
 import dev.parley.assistant.provider.LlmRequest;
 import dev.parley.assistant.provider.ModelId;
 import dev.parley.assistant.provider.ProviderException;
-import dev.parley.assistant.ratelimit.GcraRateLimiter;
 import dev.parley.assistant.ratelimit.TurnRateLimit;
 import dev.parley.assistant.tools.RoomTools;
 import dev.parley.auth.Caller;
 import dev.parley.protocol.ErrorCode;
 import dev.parley.protocol.MessageView;
 import dev.parley.protocol.ProtocolException;
+import dev.parley.ratelimit.Gcra;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -184,7 +184,7 @@ public class LlmResource {
     }
 
     private void limit() {
-        GcraRateLimiter.Decision d = rateLimit.acquire(Caller.of(identity).username());
+        Gcra.Decision d = rateLimit.acquire(Caller.of(identity).username());
         if (!d.allowed()) {
             throw new ProtocolException(ErrorCode.RATE_LIMITED, "too many assistant requests; try again later", d.retryAfterMs());
         }

@@ -1,6 +1,7 @@
 package dev.parley.assistant;
 
-import dev.parley.assistant.ratelimit.RedisCall;
+import dev.parley.ratelimit.RedisCall;
+import dev.parley.ratelimit.RedisGate;
 import io.quarkus.redis.datasource.RedisDataSource;
 import jakarta.inject.Singleton;
 import java.time.Duration;
@@ -9,7 +10,7 @@ import java.time.Duration;
 @Singleton
 public class SharedRedis {
     private final RedisDataSource redis;
-    private final RedisGate gate = new RedisGate(Duration.ofSeconds(2));
+    private final RedisGate gate = new RedisGate("assistant's rate limits and response cache", Duration.ofSeconds(2));
 
     SharedRedis(RedisDataSource redis) {
         this.redis = redis;

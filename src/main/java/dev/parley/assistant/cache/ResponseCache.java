@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.parley.assistant.AssistantConfig;
 import dev.parley.assistant.AssistantMetrics;
 import dev.parley.assistant.SharedRedis;
-import dev.parley.assistant.ratelimit.RedisCall;
+import dev.parley.ratelimit.RedisCall;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.vertx.mutiny.redis.client.Response;
 import jakarta.inject.Singleton;

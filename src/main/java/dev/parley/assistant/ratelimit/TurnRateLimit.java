@@ -3,22 +3,23 @@ package dev.parley.assistant.ratelimit;
 import dev.parley.assistant.AssistantConfig;
 import dev.parley.assistant.AssistantMetrics;
 import dev.parley.assistant.SharedRedis;
+import dev.parley.ratelimit.Gcra;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 
-/** {@code LLM_RATE_LIMIT} assistant turns per user per minute, shared by every node through Redis. */
+/** {@code LLM_RATE_LIMIT} assistant turns per user per minute (0 = off), shared by every node through Redis. */
 @Singleton
 public class TurnRateLimit {
-    private final GcraRateLimiter limiter;
+    private final Gcra limiter;
     private final AssistantMetrics metrics;
 
     TurnRateLimit(SharedRedis redis, AssistantConfig config, AssistantMetrics metrics) {
         this.metrics = metrics;
-        this.limiter = new GcraRateLimiter(redis.call(), redis.gate(), "parley:llm:rate:", config.rateLimit(), Duration.ofMinutes(1));
+        this.limiter = new Gcra(redis.call(), redis.gate(), "parley:llm:rate:", config.rateLimit(), Duration.ofMinutes(1));
     }
 
-    public GcraRateLimiter.Decision acquire(String user) {
-        GcraRateLimiter.Decision d = limiter.acquire(user);
+    public Gcra.Decision acquire(String user) {
+        Gcra.Decision d = limiter.acquire(user);
         if (!d.allowed()) {
             metrics.rateLimited();
         }

@@ -3,6 +3,7 @@ package dev.parley.assistant.ratelimit;
 import dev.parley.assistant.AssistantConfig;
 import dev.parley.assistant.AssistantMetrics;
 import dev.parley.assistant.SharedRedis;
+import dev.parley.ratelimit.Gcra;
 import jakarta.enterprise.inject.Alternative;
 import jakarta.inject.Singleton;
 
@@ -17,7 +18,7 @@ public class FailingTurnRateLimit extends TurnRateLimit {
     }
 
     @Override
-    public GcraRateLimiter.Decision acquire(String user) {
+    public Gcra.Decision acquire(String user) {
         if (user.startsWith(BROKEN_USER_PREFIX)) {
             throw new IllegalStateException("rate limit store unreadable");
         }
