@@ -136,7 +136,8 @@ public final class Bench {
                         "PARLEY_DATA_DIR", "./data",
                         "REDIS_URL", System.getenv().getOrDefault("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13"),
                         "MESSAGE_RATE_LIMIT", "0",
-                        "MAX_CONNECTIONS_PER_USER", "0"));
+                        "MAX_CONNECTIONS_PER_USER", "0",
+                        "REGISTER_RATE_LIMIT", "0"));
                 // PostgreSQL instead of the embedded H2: a jar built for it, and these (see docs/performance.md)
                 for (String name : List.of("DATABASE_URL", "DATABASE_USER", "DATABASE_PASSWORD")) {
                     String value = System.getenv("BENCH_" + name);
