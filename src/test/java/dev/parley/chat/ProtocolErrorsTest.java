@@ -249,6 +249,5 @@ class ProtocolErrorsTest {
             assertThat(c.await("message").path("text").asText()).isEqualTo(hostile);
             assertThat(c.join(room, 0).path("messages").get(0).path("text").asText()).isEqualTo(hostile);
         }
-        assertThat(hostile.getBytes(StandardCharsets.UTF_8).length).isGreaterThan(hostile.length());
     }
 }
