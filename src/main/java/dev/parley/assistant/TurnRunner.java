@@ -104,7 +104,7 @@ public class TurnRunner {
         if (hit.isPresent()) {
             ResponseCache.Entry e = hit.get();
             turn.delta(hub, e.text());
-            store(turn, e.text(), e.model(), true, false, e.inputTokens(), e.outputTokens(), e.meta());
+            store(turn, e.text(), new Draft.Reply(e.model(), turn.id, true, false, e.inputTokens(), e.outputTokens(), e.meta()));
             metrics.turn("cached", since(start));
             return;
         }
@@ -133,7 +133,7 @@ public class TurnRunner {
                 return;
             }
             String meta = toolLog.isEmpty() ? null : toolLog.toString();
-            store(turn, text, model, false, false, in, out, meta);
+            store(turn, text, new Draft.Reply(model, turn.id, false, false, in, out, meta));
             cache.put(key, new ResponseCache.Entry(text, model, in, out, meta));
             metrics.turn("ok", since(start));
         } catch (ProviderException e) {
@@ -142,7 +142,7 @@ public class TurnRunner {
                 if (partial.isEmpty()) {
                     worker.fail(turn, ErrorCode.CANCELLED, "the turn was cancelled");
                 } else {
-                    store(turn, partial, model, false, true, in, out, toolLog.isEmpty() ? null : toolLog.toString());
+                    store(turn, partial, new Draft.Reply(model, turn.id, false, true, in, out, toolLog.isEmpty() ? null : toolLog.toString()));
                 }
                 metrics.turn("cancelled", since(start));
                 return;
@@ -198,10 +198,10 @@ public class TurnRunner {
         }
     }
 
-    private void store(Turn turn, String text, String model, boolean cached, boolean cancelled, int in, int out, String meta) {
+    /** Stores the turn's reply (its model, usage and tool calls in {@code reply}) as the assistant's message. */
+    private void store(Turn turn, String text, Draft.Reply reply) {
         turn.settle(); // the queue has room again before the reply reaches anyone
-        Draft draft = Draft.assistant(turn.roomId, turn.room, config.assistantName(), text,
-                new Draft.Reply(model, turn.id, cached, cancelled, in, out, meta));
+        Draft draft = Draft.assistant(turn.roomId, turn.room, config.assistantName(), text, reply);
         try {
             writer.submit(draft).join();
             turn.finish(); // stored: whatever fails after this point must not end the turn a second time

@@ -57,10 +57,11 @@ public class RoomTools {
             new LlmMessage.ToolSpec(LIST_ROOMS, "Lists the rooms the person who asked may see.", "{\"type\":\"object\",\"properties\":{}}"));
 
     private final PresenceTracker presence;
-    private final ObjectMapper json = new ObjectMapper();
+    private final ObjectMapper json;
 
-    RoomTools(PresenceTracker presence) {
+    RoomTools(PresenceTracker presence, ObjectMapper json) {
         this.presence = presence;
+        this.json = json;
     }
 
     /** The tools offered in a scope: all five in a room, only {@code list_rooms} for the server as a whole. */
