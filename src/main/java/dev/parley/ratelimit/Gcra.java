@@ -122,8 +122,12 @@ public final class Gcra {
         return new Decision(retry[0] == 0, retry[0]);
     }
 
-    /** The prefix and a 128-bit digest of the key: the same length whatever the key. */
     private String stored(String key) {
+        return redisKey(prefix, key);
+    }
+
+    /** The Redis key of {@code key} under {@code prefix}: the prefix and a 128-bit digest, the same length whatever the key. */
+    public static String redisKey(String prefix, String key) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
             return prefix + Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(digest, 16));

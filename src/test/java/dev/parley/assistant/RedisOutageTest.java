@@ -48,7 +48,7 @@ class RedisOutageTest extends AssistantTestSupport {
             client.join(room);
             client.say(room, "q1", "@assistant one");
             assertThat(reply(client).path("text").asText()).isEqualTo("Hello from the stand-in.");
-            assertThat(SecondRedis.cli("EXISTS", "parley:llm:rate:" + alice)).isEqualTo("1");
+            assertThat(SecondRedis.cli("EXISTS", dev.parley.ratelimit.Gcra.redisKey("parley:llm:rate:", alice))).isEqualTo("1");
 
             SecondRedis.kill();
             OLLAMA.reply("still here");
@@ -65,7 +65,7 @@ class RedisOutageTest extends AssistantTestSupport {
             OLLAMA.reply("with redis again");
             client.say(room, "q3", "@assistant three");
             assertThat(reply(client).path("text").asText()).isEqualTo("with redis again");
-            assertThat(SecondRedis.cli("EXISTS", "parley:llm:rate:" + alice)).isEqualTo("1");
+            assertThat(SecondRedis.cli("EXISTS", dev.parley.ratelimit.Gcra.redisKey("parley:llm:rate:", alice))).isEqualTo("1");
         }
     }
 }
