@@ -90,12 +90,6 @@ public class HistoryService {
         });
     }
 
-    /** Every message of a room in seq order, for export. */
-    public List<Message> all(long roomId) {
-        return QuarkusTransaction.joiningExisting().call(() ->
-                Message.<Message>list("roomId = ?1 order by seq", roomId));
-    }
-
     private List<MessageView> newest(long roomId, String room, long last, int count) {
         List<MessageView> found = query(roomId, room, "m.seq <= :a order by m.seq desc", last, count);
         List<MessageView> asc = new ArrayList<>(found);
