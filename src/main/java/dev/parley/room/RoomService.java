@@ -287,6 +287,11 @@ public class RoomService {
         if (spec.model() != null) {
             requireLength("model", spec.model(), 200);
             requireNoNul("model", spec.model());
+            if (spec.model().codePoints().anyMatch(c -> Character.isISOControl(c) || Character.isWhitespace(c)
+                    || Character.getType(c) == Character.FORMAT)) {
+                // a model id is logged and sent to providers: no line breaks, controls or invisible characters
+                throw new ProtocolException(ErrorCode.BAD_REQUEST, "model must not contain spaces, control or invisible characters");
+            }
             room.model = spec.model().isBlank() ? null : spec.model();
         }
         if (spec.members() != null) {

@@ -124,4 +124,17 @@ class RoomListPagingTest {
                 .body("code", equalTo("bad_request"));
         as(token).get("/api/rooms/" + room).then().body("description", equalTo(description));
     }
+
+    @Test
+    void aModelIdWithALineBreakOrControlCharacterIsRefusedByPatchAndTheModelStays() {
+        String token = register(unique("mdl"));
+        String room = unique("mdl").toLowerCase();
+        as(token).body(Map.of("name", room, "model", "ollama/llama3.2")).post("/api/rooms").then().statusCode(201);
+        for (String bad : List.of("ollama/x\nINFO forged log line", "ollama/x\r", "ollama/\u0007bell", "ollama/x\u202Eevil",
+                "ollama/zero\u200Bwidth")) {
+            as(token).body(Map.of("model", bad)).patch("/api/rooms/" + room).then().statusCode(400)
+                    .body("code", equalTo("bad_request"));
+        }
+        as(token).get("/api/rooms/" + room).then().statusCode(200).body("model", equalTo("ollama/llama3.2"));
+    }
 }
