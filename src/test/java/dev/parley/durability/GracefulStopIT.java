@@ -5,12 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.support.WsClient;
-import io.restassured.http.ContentType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,30 +26,15 @@ class GracefulStopIT {
         String token;
         List<JsonNode> acks;
         try (ServerProcess server = new ServerProcess(data, Map.of()).start()) {
-            token = given().baseUri(server.base().toString()).contentType(ContentType.JSON)
-                    .body(Map.of("username", user, "password", "correct horse")).post("/api/auth/register")
-                    .then().statusCode(201).extract().path("token");
-            WsClient client = WsClient.bearer(server.base(), token);
-            for (String room : rooms) {
-                client.join(room);
-            }
-            CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> {
-                try {
-                    for (int i = 0; i < PER_ROOM; i++) {
-                        for (String room : rooms) {
-                            client.send("type", "send_message", "room", room, "clientId", room + ":" + i, "text", "m" + i);
-                        }
-                    }
-                } catch (RuntimeException e) {
-                    // the node closed the connection under us: expected
-                }
-            });
+            Burst burst = Burst.start(server, user, rooms, PER_ROOM);
+            token = burst.token;
+            WsClient client = burst.client;
             client.await("ack", a -> a.path("seq").asLong() >= PER_ROOM / 4);
             // 143 = 128 + SIGTERM: the JVM's status after its shutdown hooks ran to the end
             assertThat(server.stop()).as("exit code of a graceful stop").isIn(0, 143);
             int[] close = client.awaitClose();
             assertThat(close[0]).as("close code").isEqualTo(1012);
-            sending.handle((ok, e) -> null).join();
+            burst.awaitSendingEnded();
             acks = client.received("ack");
             client.abort();
         }

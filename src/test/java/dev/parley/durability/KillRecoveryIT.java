@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.support.WsClient;
-import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +14,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,28 +36,13 @@ class KillRecoveryIT {
         }
         String token;
         try (ServerProcess server = new ServerProcess(data, Map.of()).start()) {
-            token = given().baseUri(server.base().toString()).contentType(ContentType.JSON)
-                    .body(Map.of("username", user, "password", "correct horse")).post("/api/auth/register")
-                    .then().statusCode(201).extract().path("token");
-            WsClient client = WsClient.bearer(server.base(), token);
-            for (String room : rooms) {
-                client.join(room);
-            }
-            CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> {
-                try {
-                    for (int i = 0; i < PER_ROOM; i++) {
-                        for (String room : rooms) {
-                            client.send("type", "send_message", "room", room, "clientId", room + ":" + i, "text", "m" + i);
-                        }
-                    }
-                } catch (RuntimeException e) {
-                    // the server died under us: expected
-                }
-            });
+            Burst burst = Burst.start(server, user, rooms, PER_ROOM);
+            token = burst.token;
+            WsClient client = burst.client;
             // kill while acks are still flowing
             client.await("ack", a -> a.path("seq").asLong() >= PER_ROOM / 3);
             server.kill();
-            sending.handle((ok, e) -> null).join();
+            burst.awaitSendingEnded();
             for (JsonNode ack : client.received("ack")) {
                 acked.put(ack.path("clientId").asText(), ack);
             }
