@@ -5,18 +5,14 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketConnectOptions;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -80,93 +76,33 @@ public final class ParleyTarget extends WsTarget {
         return client.connect(options).map(ws -> new ParleySession(ws, events));
     }
 
-    private static final class ParleySession implements Session {
-        private final WebSocket ws;
-        private final Events events;
-        private final Map<String, Promise<Void>> joining = new HashMap<>();
-        private final ArrayDeque<Promise<Void>> pings = new ArrayDeque<>();
-        private boolean closing;
-
+    private static final class ParleySession extends JsonSession {
         ParleySession(WebSocket ws, Events events) {
-            this.ws = ws;
-            this.events = events;
-            ws.textMessageHandler(this::frame);
-            ws.exceptionHandler(e -> events.error("parley socket: " + e));
-            ws.closeHandler(v -> {
-                if (!closing) {
-                    events.error("parley closed the connection: " + ws.closeStatusCode() + " " + ws.closeReason());
-                }
-                joining.values().forEach(p -> p.tryFail("closed"));
-                pings.forEach(p -> p.tryFail("closed"));
-            });
+            super(ws, events, "parley", "clientId");
         }
 
-        private void frame(String text) {
-            JsonObject f;
-            try {
-                f = new JsonObject(text);
-            } catch (DecodeException e) {
-                events.error("parley sent a frame that is not JSON: " + text);
-                return;
-            }
-            switch (f.getString("type", "")) {
-                case "message" -> events.message(f.getString("room"), f.getString("clientId"));
-                case "ack" -> events.ack(f.getString("room"), f.getString("clientId"));
-                case "joined" -> {
-                    Promise<Void> p = joining.remove(f.getString("room"));
-                    if (p != null) {
-                        p.complete();
-                    }
-                }
-                case "pong" -> {
-                    Promise<Void> p = pings.poll();
-                    if (p != null) {
-                        p.complete();
-                    }
-                }
-                case "error" -> {
-                    Promise<Void> p = "join_room".equals(f.getString("ref")) && joining.size() == 1
-                            ? joining.remove(joining.keySet().iterator().next()) : null;
-                    if (p != null) {
-                        p.fail("join refused: " + text);
-                    } else {
-                        events.error("parley error frame: " + text);
-                    }
-                }
-                default -> {
-                    // presence, typing and the like: not measured
+        @Override
+        protected JsonObject joinFrame(String room) {
+            return new JsonObject().put("type", "join_room").put("room", room);
+        }
+
+        @Override
+        protected JsonObject sendFrame(String room, String clientId, String text) {
+            return new JsonObject().put("type", "send_message").put("room", room).put("clientId", clientId).put("text", text);
+        }
+
+        @Override
+        protected void other(String type, JsonObject f, String text) {
+            if ("error".equals(type)) {
+                Promise<Void> p = "join_room".equals(f.getString("ref")) && joining.size() == 1
+                        ? joining.remove(joining.keySet().iterator().next()) : null;
+                if (p != null) {
+                    p.fail("join refused: " + text);
+                } else {
+                    events.error("parley error frame: " + text);
                 }
             }
-        }
-
-        @Override
-        public Future<Void> join(String room) {
-            Promise<Void> p = Promise.promise();
-            joining.put(room, p);
-            ws.writeTextMessage(new JsonObject().put("type", "join_room").put("room", room).encode())
-                    .onFailure(p::tryFail);
-            return p.future();
-        }
-
-        @Override
-        public void send(String room, String clientId, String text) {
-            ws.writeTextMessage(new JsonObject().put("type", "send_message").put("room", room)
-                            .put("clientId", clientId).put("text", text).encode())
-                    .onFailure(e -> events.error("parley send failed: " + e));
-        }
-
-        @Override
-        public Future<Void> ping() {
-            Promise<Void> p = Promise.promise();
-            pings.add(p);
-            ws.writeTextMessage("{\"type\":\"ping\"}").onFailure(p::tryFail);
-            return p.future();
-        }
-
-        @Override
-        public Future<Void> close() {
-            closing = true;
-            return ws.close();
+            // presence, typing and the like: not measured
         }
     }
 }
