@@ -44,8 +44,11 @@ public class AssistantHook implements MessageHook {
     private final Outbox outbox;
     private final Pattern mention;
 
+    private final TurnRelay relay;
+
     AssistantHook(AssistantConfig config, AssistantWorker worker, TurnRunner runner, TurnRateLimit rateLimit, SlashCommands commands,
-            Outbox outbox) {
+            Outbox outbox, TurnRelay relay) {
+        this.relay = relay;
         this.config = config;
         this.worker = worker;
         this.runner = runner;
@@ -155,16 +158,25 @@ public class AssistantHook implements MessageHook {
     @Override
     public boolean cancel(ChatSession session, String room, String turnId) {
         Turn turn = worker.live(turnId);
-        if (turn == null || !turn.room().equals(room)) {
-            return false;
+        if (turn != null && turn.room().equals(room)) {
+            mayCancel(session, room, turn.asker().username());
+            turn.cancellation.cancel();
+            return true;
         }
+        TurnRelay.Mirror elsewhere = relay.remote(turnId);
+        if (elsewhere != null && elsewhere.frames().room.equals(room)) {
+            mayCancel(session, room, elsewhere.asker());
+            relay.cancel(elsewhere); // the node running it stops it; its end reaches everyone as usual
+            return true;
+        }
+        return false;
+    }
+
+    private static void mayCancel(ChatSession session, String room, String asker) {
         RoomRef ref = session.room(room);
-        boolean allowed = turn.asker().username().equals(session.user()) || session.caller().admin()
-                || (ref != null && session.user().equals(ref.owner()));
+        boolean allowed = asker.equals(session.user()) || session.caller().admin() || (ref != null && session.user().equals(ref.owner()));
         if (!allowed) {
             throw new ProtocolException(ErrorCode.FORBIDDEN, "only the person who asked or the room's owner may cancel this turn");
         }
-        turn.cancellation.cancel();
-        return true;
     }
 }

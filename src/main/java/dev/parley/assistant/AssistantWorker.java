@@ -34,18 +34,21 @@ public class AssistantWorker {
     private static final Logger LOG = Logger.getLogger(AssistantWorker.class);
     private final ExecutorService threads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("parley-assistant-", 0).factory());
     private final ConcurrentHashMap<String, Lanes> lanes = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, Turn> live = new ConcurrentHashMap<>();
     private final AtomicInteger pending = new AtomicInteger();
     private final QueuedPerUser perUser;
     private final Semaphore running;
     private final AssistantConfig config;
     private final RoomHub hub;
     private final Outbox outbox;
+    private final TurnRelay relay;
+    private final RoomTurnLock roomLock;
 
-    AssistantWorker(AssistantConfig config, RoomHub hub, Outbox outbox, MeterRegistry registry) {
+    AssistantWorker(AssistantConfig config, RoomHub hub, Outbox outbox, TurnRelay relay, RoomTurnLock roomLock, MeterRegistry registry) {
         this.config = config;
         this.hub = hub;
         this.outbox = outbox;
+        this.relay = relay;
+        this.roomLock = roomLock;
         this.running = new Semaphore(Math.max(1, config.workers()));
         this.perUser = new QueuedPerUser(config.maxQueuedPerUser());
         Gauge.builder("parley.llm.queue", pending, AtomicInteger::get).description("Assistant turns waiting or running").register(registry);
@@ -119,13 +122,20 @@ public class AssistantWorker {
             ahead = l.open.size();
             l.open.add(turn);
         }
-        live.put(turn.id, turn);
-        turn.start(hub, ahead > 0 ? ahead : null);
+        turn.start(hub, relay, ahead > 0 ? ahead : null);
         l.turns.submit(() -> {
             try {
                 running.acquireUninterruptibly();
                 try {
-                    runner.run(turn);
+                    RoomTurnLock.Held room = roomLock.acquire(turn); // with several nodes: one turn per room among them
+                    try {
+                        runner.run(turn);
+                    } finally {
+                        room.release();
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    fail(turn, ErrorCode.INTERNAL, "the server is stopping; ask again");
                 } finally {
                     running.release();
                 }
@@ -134,7 +144,6 @@ public class AssistantWorker {
                 fail(turn, ErrorCode.INTERNAL, "the assistant failed on the server; the error is logged");
             } finally {
                 turn.finish();
-                live.remove(turn.id);
                 synchronized (l.open) {
                     l.open.remove(turn);
                 }
@@ -148,6 +157,7 @@ public class AssistantWorker {
     void joined(ChatSession session, String room) {
         Lanes l = lanes.get(room);
         if (l == null) {
+            relay.joined(session, room);
             return;
         }
         List<Turn> open;
@@ -157,6 +167,7 @@ public class AssistantWorker {
         for (Turn t : open) {
             t.replay(session, outbox);
         }
+        relay.joined(session, room);
     }
 
     /** Turns waiting or running on this node. */
@@ -164,15 +175,16 @@ public class AssistantWorker {
         return pending.get();
     }
 
+    /** A turn of this node not yet ended. */
     Turn live(String turnId) {
-        return live.get(turnId);
+        return relay.live(turnId);
     }
 
     /** Tells the room a turn ended without a reply; nothing when the turn had already ended (its reply stored). */
     void fail(Turn turn, ErrorCode code, String message) {
         turn.settle();
         if (turn.finish()) {
-            hub.broadcast(turn.room, new ServerEvent.AssistantError(turn.room, turn.id, code, message), s -> true);
+            hub.relay(turn.room, new ServerEvent.AssistantError(turn.room, turn.id, code, message), null);
         } else {
             LOG.warnf("turn %s in room %s had already ended; not sent: %s %s", turn.id, turn.room, code, message);
         }
@@ -194,9 +206,7 @@ public class AssistantWorker {
     }
 
     void shutdown(@Observes ShutdownEvent event) {
-        for (Turn t : live.values()) {
-            t.cancellation.cancel();
-        }
+        relay.cancelAll();
         threads.shutdown();
     }
 }

@@ -5,16 +5,12 @@ import dev.parley.auth.Caller;
 import dev.parley.chat.ChatSession;
 import dev.parley.chat.Outbox;
 import dev.parley.chat.RoomHub;
-import dev.parley.protocol.ServerEvent;
-import java.util.HashSet;
-import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.UUID;
 
 /**
- * One assistant turn: who asked what, in which room, and what has streamed so far. Its frames go to the members
- * that received its {@code assistant_start}; a member who joins later first gets the start and the text so far
- * ({@link #replay}), then the rest. All of this happens under the turn's lock, so no piece is lost or doubled: an
- * {@code assistant_start} tells the client that the turn's text starts afresh from the deltas that follow it.
+ * One assistant turn that runs on this node: who asked what, in which room, and what has streamed so far. Its frames
+ * go to this node's members through {@link TurnFrames} and to the other nodes' through {@link TurnRelay}.
  */
 public final class Turn {
     final String id = UUID.randomUUID().toString();
@@ -26,10 +22,9 @@ public final class Turn {
     final String model;
     final long createdNanos = System.nanoTime();
     final Cancellation cancellation = new Cancellation();
-    private final StringBuilder streamed = new StringBuilder();
-    private final Set<String> receivers = new HashSet<>();
-    private boolean finished;
-    private final java.util.concurrent.atomic.AtomicReference<Runnable> onSettled = new java.util.concurrent.atomic.AtomicReference<>();
+    final TurnFrames frames;
+    private TurnRelay relay;
+    private final AtomicReference<Runnable> onSettled = new AtomicReference<>();
 
     Turn(long roomId, String room, Caller asker, long replyTo, String question, String model) {
         this.roomId = roomId;
@@ -38,6 +33,7 @@ public final class Turn {
         this.replyTo = replyTo;
         this.question = question;
         this.model = model;
+        this.frames = new TurnFrames(room, id, replyTo, model);
     }
 
     public String id() {
@@ -52,34 +48,21 @@ public final class Turn {
         return asker;
     }
 
-    /** Tells every member of the room that the turn is queued ({@code queuePosition} > 0) or starting. */
-    synchronized void start(RoomHub hub, Integer queuePosition) {
-        hub.broadcast(room, new ServerEvent.AssistantStart(room, id, replyTo, model, queuePosition, null), s -> receivers.add(s.id()) || true);
+    /** Tells every member of the room, on every node, that the turn is queued ({@code queuePosition} > 0) or starting. */
+    void start(RoomHub hub, TurnRelay relay, Integer queuePosition) {
+        this.relay = relay;
+        frames.start(hub, queuePosition);
+        relay.started(this, queuePosition);
     }
 
     /** The next piece of text, to every member that saw the start. */
-    synchronized void delta(RoomHub hub, String piece) {
-        if (finished) {
-            return;
-        }
-        streamed.append(piece);
-        hub.broadcast(room, new ServerEvent.AssistantDelta(room, id, piece), s -> receivers.contains(s.id()));
+    void delta(RoomHub hub, String piece) {
+        frames.delta(hub, piece, relay == null ? () -> { } : () -> relay.delta(this, piece));
     }
 
-    /**
-     * A connection just joined the room (for the first time, again after leaving it, or on a new connection after a
-     * reconnect): it gets the start, which restarts the turn's text on the client, and the whole text so far. What
-     * it may have received before does not matter, so a re-join on the same connection is exact too.
-     */
-    synchronized void replay(ChatSession session, Outbox outbox) {
-        if (finished) {
-            return;
-        }
-        session.send(outbox.encode(new ServerEvent.AssistantStart(room, id, replyTo, model, null, null)));
-        if (!streamed.isEmpty()) {
-            session.send(outbox.encode(new ServerEvent.AssistantDelta(room, id, streamed.toString())));
-        }
-        receivers.add(session.id());
+    /** A member of this node joined the room: it gets the start and the text so far. */
+    void replay(ChatSession session, Outbox outbox) {
+        frames.replay(session, outbox);
     }
 
     /** What to run once the turn no longer needs its place in the queue (set by the worker). */
@@ -95,15 +78,16 @@ public final class Turn {
         }
     }
 
-    synchronized String text() {
-        return streamed.toString();
+    String text() {
+        return frames.text();
     }
 
     /** The reply is stored (or the turn failed): no more frames. True the first time, when the turn really ends here. */
-    synchronized boolean finish() {
-        boolean first = !finished;
-        finished = true;
-        receivers.clear();
+    boolean finish() {
+        boolean first = frames.finish();
+        if (first && relay != null) {
+            relay.ended(this);
+        }
         return first;
     }
 }

@@ -41,9 +41,9 @@ public class TicketAuthMechanism implements HttpAuthenticationMechanism {
         Uni<SecurityIdentity> redeemed = context.get(REDEEMED);
         if (redeemed == null) {
             redeemed = tickets.redeem(ticket)
-                    .map(token -> identityProviderManager.authenticate(
-                            new TokenAuthenticationRequest(new JsonWebTokenCredential(token))))
-                    .orElseGet(() -> Uni.createFrom().failure(new AuthenticationFailedException("invalid or used ticket")))
+                    .flatMap(token -> token
+                            .map(t -> identityProviderManager.authenticate(new TokenAuthenticationRequest(new JsonWebTokenCredential(t))))
+                            .orElseGet(() -> Uni.createFrom().failure(new AuthenticationFailedException("invalid or used ticket"))))
                     .memoize().indefinitely();
             context.put(REDEEMED, redeemed);
         }

@@ -90,6 +90,7 @@ public class ChatService {
                 RoomRef room = rooms.joinOrCreate(name, session.caller());
                 sub = hub.subscribe(name, session); // before the snapshot: see Subscription
                 HistoryService.Snapshot snapshot = history.snapshot(room.id(), name, join.since(), join.epoch());
+                writer.known(room.id(), name, snapshot.lastSeq());
                 Subscription joined = sub;
                 session.run(() -> joined(session, room, joined, snapshot));
             } catch (Throwable failure) {
@@ -224,6 +225,13 @@ public class ChatService {
                 () -> revoke(event.name(), s -> false));
     }
 
+    /** A user came online or went offline in a room through another node: this node's members of the room hear it. */
+    void presenceChanged(@Observes PresenceTracker.Changed event) {
+        String user = event.user();
+        hub.broadcast(event.room(), new ServerEvent.Presence(event.room(), user, event.online() ? "online" : "offline"),
+                s -> !s.user().equals(user));
+    }
+
     void roomDeleted(@Observes RoomService.RoomDeleted event) {
         revoke(event.name(), s -> false);
     }
@@ -332,7 +340,7 @@ public class ChatService {
     }
 
     private void announceTyping(String room, String user, boolean on) {
-        hub.broadcast(room, new ServerEvent.TypingEvent(room, user, on), s -> !s.user().equals(user));
+        hub.relay(room, new ServerEvent.TypingEvent(room, user, on), user);
     }
 
     private void cancel(ChatSession session, ClientEvent.CancelTurn cancel) {

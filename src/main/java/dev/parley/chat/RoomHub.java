@@ -1,5 +1,7 @@
 package dev.parley.chat;
 
+import dev.parley.cluster.ClusterBus;
+import dev.parley.cluster.Topic;
 import dev.parley.message.MessageFanout;
 import dev.parley.protocol.MessageView;
 import dev.parley.protocol.ServerEvent;
@@ -39,8 +41,14 @@ public class RoomHub implements MessageFanout {
     private record Group(Thread loop, Context context, Set<Subscription> members) {
     }
 
-    RoomHub(Outbox outbox, MeterRegistry registry) {
+    private final ClusterBus bus;
+
+    RoomHub(Outbox outbox, ClusterBus bus, MeterRegistry registry) {
         this.outbox = outbox;
+        this.bus = bus;
+        if (bus.enabled()) {
+            bus.on(Topic.FRAME, this::fromPeer);
+        }
         this.deliveryLatency = Timer.builder("parley.delivery.latency")
                 .description("From receiving a message to handing it to its room's members")
                 .publishPercentileHistogram().register(registry);
@@ -94,13 +102,44 @@ public class RoomHub implements MessageFanout {
         deliveryLatency.record(System.nanoTime() - receivedNanos, TimeUnit.NANOSECONDS);
     }
 
-    /** Sends a frame outside the message sequence (presence, typing, assistant stream) to the room's members that match. */
+    @Override
+    public boolean watching(String room) {
+        return rooms.containsKey(room);
+    }
+
+    /** Sends a frame outside the message sequence (presence, typing, assistant stream) to this node's members of the room that match. */
     public void broadcast(String room, ServerEvent event, Predicate<ChatSession> to) {
         Line line = rooms.get(room);
-        if (line == null) {
-            return;
+        if (line != null) {
+            send(line, outbox.encode(event), to);
         }
+    }
+
+    /**
+     * Sends a frame outside the message sequence to the room's members on every node, but to none of
+     * {@code exceptUser}'s connections (null: to all).
+     */
+    public void relay(String room, ServerEvent event, String exceptUser) {
         String frame = outbox.encode(event);
+        Line line = rooms.get(room);
+        if (line != null) {
+            send(line, frame, exceptUser == null ? s -> true : s -> !s.user().equals(exceptUser));
+        }
+        bus.publish(Topic.FRAME, room + '\n' + (exceptUser == null ? "" : exceptUser) + '\n' + frame);
+    }
+
+    /** A frame another node relayed: {@code <room>\n<exceptUser or empty>\n<frame>}. */
+    private void fromPeer(String node, String body) {
+        int first = body.indexOf('\n');
+        int second = body.indexOf('\n', first + 1);
+        Line line = rooms.get(body.substring(0, first));
+        if (line != null) {
+            String except = body.substring(first + 1, second);
+            send(line, body.substring(second + 1), except.isEmpty() ? s -> true : s -> !s.user().equals(except));
+        }
+    }
+
+    private void send(Line line, String frame, Predicate<ChatSession> to) {
         for (Group group : line.groups.values()) {
             group.context().runOnContext(v -> {
                 for (Subscription sub : group.members()) {

@@ -61,6 +61,11 @@ public class HistoryService {
         });
     }
 
+    /** At most {@code limit} messages of a room above seq {@code after}, ascending, in a transaction of their own (gap filling). */
+    public List<MessageView> after(long roomId, String room, long after, int limit) {
+        return QuarkusTransaction.requiringNew().call(() -> query(roomId, room, "m.seq > :a order by m.seq asc", after, limit));
+    }
+
     /** SPEC §3 paging: newest {@code limit}, or just below {@code before}, or just above {@code after}. */
     public Page page(long roomId, String room, Long before, Long after, Long limit) {
         int max = config.history().maxPage();

@@ -1,6 +1,15 @@
 package dev.parley.message;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import dev.parley.cluster.ClusterBus;
+import dev.parley.cluster.ClusterConfig;
+import dev.parley.cluster.ClusterListener;
+import dev.parley.cluster.Topic;
 import dev.parley.config.ParleyConfig;
+import dev.parley.protocol.MessageView;
+import dev.parley.protocol.ServerEvent;
 import dev.parley.protocol.ErrorCode;
 import dev.parley.protocol.ProtocolException;
 import dev.parley.protocol.Timestamps;
@@ -42,15 +51,26 @@ public class MessageWriter {
 
     private final ParleyConfig config;
     private final MessageFanout fanout;
+    private final HistoryService history;
+    private final ClusterBus bus;
+    private final long gapWaitNanos;
+    private final ObjectWriter frames;
+    private final ObjectReader frameReader;
     private final Counter stored;
     private final Timer commitTimer;
     private Shard[] shards;
     private final AtomicLong inFlight = new AtomicLong();
     private volatile boolean accepting = true;
 
-    MessageWriter(ParleyConfig config, MessageFanout fanout, MeterRegistry registry) {
+    MessageWriter(ParleyConfig config, MessageFanout fanout, HistoryService history, ClusterBus bus, ClusterConfig cluster,
+            ObjectMapper json, MeterRegistry registry) {
         this.config = config;
         this.fanout = fanout;
+        this.history = history;
+        this.bus = bus;
+        this.gapWaitNanos = cluster.gapWait().toNanos();
+        this.frames = json.writerFor(ServerEvent.class);
+        this.frameReader = json.readerFor(ServerEvent.class);
         this.stored = Counter.builder("parley.messages.stored").description("Messages committed").register(registry);
         this.commitTimer = Timer.builder("parley.messages.commit").description("Group-commit transaction time")
                 .publishPercentileHistogram().register(registry);
@@ -64,6 +84,44 @@ public class MessageWriter {
             Thread.ofPlatform().daemon().name("parley-writer-" + i).start(shards[i]);
             Thread.ofPlatform().daemon().name("parley-deliver-" + i).start(shards[i]::deliver);
         }
+        if (bus.enabled()) {
+            bus.on(Topic.MESSAGE, this::fromPeer);
+            bus.listen(new ClusterListener() {
+                @Override
+                public void missedTraffic() {
+                    for (Shard shard : shards) {
+                        shard.deliveries.add(new CatchUp());
+                    }
+                }
+            });
+        }
+    }
+
+    /** A message another node committed: {@code <roomId>\n<message frame>}. On the bus's event loop. */
+    private void fromPeer(String node, String body) {
+        int cut = body.indexOf('\n');
+        long roomId = Long.parseLong(body, 0, cut, 10);
+        MessageView m;
+        try {
+            m = (MessageView) frameReader.readValue(body.substring(cut + 1));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        shardOf(roomId).deliveries.add(new Remote(roomId, m, System.nanoTime()));
+    }
+
+    /**
+     * A join read room {@code roomId} up to {@code lastSeq}; with several nodes, where the node's live stream of the
+     * room starts when it was not followed yet (see {@link RoomSequencer#known}). Any thread.
+     */
+    public void known(long roomId, String room, long lastSeq) {
+        if (bus.enabled()) {
+            shardOf(roomId).deliveries.add(new Known(roomId, room, lastSeq));
+        }
+    }
+
+    private Shard shardOf(long roomId) {
+        return shards[Math.floorMod(Long.hashCode(roomId), shards.length)];
     }
 
     void stop(@Observes ShutdownEvent event) {
@@ -96,7 +154,7 @@ public class MessageWriter {
             throw new ProtocolException(ErrorCode.BUSY, "the server is shutting down; send it again after reconnecting", 1000L);
         }
         Pending pending = new Pending(draft, new CompletableFuture<>(), System.nanoTime());
-        Shard shard = shards[Math.floorMod(Long.hashCode(draft.roomId()), shards.length)];
+        Shard shard = shardOf(draft.roomId());
         inFlight.incrementAndGet();
         if (!shard.queue.offer(pending)) {
             inFlight.decrementAndGet();
@@ -119,9 +177,27 @@ public class MessageWriter {
     private record Outcome(Pending pending, Stored stored, boolean fresh) {
     }
 
+    /** Work for a shard's delivery thread. */
+    private sealed interface Delivery {
+    }
+
+    /** Outcomes of one commit of this node, in seq order per room. */
+    private record Committed(List<Outcome> outcomes) implements Delivery {
+    }
+
+    /** A message another node committed. */
+    private record Remote(long roomId, MessageView message, long receivedNanos) implements Delivery {
+    }
+
+    private record Known(long roomId, String room, long lastSeq) implements Delivery {
+    }
+
+    private record CatchUp() implements Delivery {
+    }
+
     private final class Shard implements Runnable {
         final BlockingQueue<Pending> queue;
-        final BlockingQueue<List<Outcome>> deliveries = new LinkedBlockingQueue<>();
+        final BlockingQueue<Delivery> deliveries = new LinkedBlockingQueue<>();
         final int index;
         volatile boolean running = true;
 
@@ -186,32 +262,38 @@ public class MessageWriter {
             }
             commitTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
             if (!outcomes.isEmpty()) {
-                deliveries.add(outcomes);
+                deliveries.add(new Committed(outcomes));
             }
         }
 
         /**
-         * Runs on the shard's delivery thread: hands committed messages to the fan-out in commit order, then
-         * completes their sends (the ack). The writer meanwhile commits the next batch.
+         * Runs on the shard's delivery thread, which owns the delivery of the shard's rooms: hands committed messages
+         * to the fan-out in seq order, then completes their sends (the ack), while the writer already commits the
+         * next batch. With several nodes it also publishes them to the others and puts theirs in order with ours
+         * ({@link RoomSequencer}).
          */
         private void deliver() {
+            RoomSequencer sequencer = bus.enabled() ? new RoomSequencer(fanout, history::after, gapWaitNanos) : null;
+            long nextSweep = System.nanoTime();
             while (running || !deliveries.isEmpty()) {
                 try {
-                    List<Outcome> outcomes = deliveries.poll(200, TimeUnit.MILLISECONDS);
-                    if (outcomes == null) {
-                        continue;
-                    }
-                    for (Outcome o : outcomes) {
-                        if (o.fresh()) {
-                            stored.increment();
-                            try {
-                                fanout.committed(o.stored().message(), o.pending().receivedNanos());
-                            } catch (RuntimeException e) {
-                                // the message is committed: its sender still gets the ack, members resume from history
-                                LOG.errorf(e, "delivering message %d of %s failed", o.stored().message().seq(), o.stored().message().room());
-                            }
+                    long wait = sequencer == null ? -1 : sequencer.nextWaitNanos(System.nanoTime());
+                    Delivery work = deliveries.poll(wait < 0 ? 200_000_000L : wait, TimeUnit.NANOSECONDS);
+                    if (work != null) {
+                        switch (work) {
+                            case Committed c -> delivered(c.outcomes(), sequencer);
+                            case Remote r -> sequencer.offer(r.roomId(), r.message(), r.receivedNanos());
+                            case Known k -> sequencer.known(k.roomId(), k.room(), k.lastSeq());
+                            case CatchUp c -> sequencer.catchUp();
                         }
-                        settle(o.pending(), o.stored(), null);
+                    }
+                    if (sequencer != null) {
+                        long now = System.nanoTime();
+                        sequencer.expire(now);
+                        if (now - nextSweep > 0) {
+                            sequencer.sweep();
+                            nextSweep = now + 10_000_000_000L;
+                        }
                     }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
@@ -220,6 +302,35 @@ public class MessageWriter {
                     LOG.error("message delivery " + index + " failed", e);
                 }
             }
+        }
+
+        private void delivered(List<Outcome> outcomes, RoomSequencer sequencer) {
+            for (Outcome o : outcomes) {
+                if (o.fresh()) {
+                    stored.increment();
+                    MessageView m = o.stored().message();
+                    if (sequencer == null) {
+                        try {
+                            fanout.committed(m, o.pending().receivedNanos());
+                        } catch (RuntimeException e) {
+                            // the message is committed: its sender still gets the ack, members resume from history
+                            LOG.errorf(e, "delivering message %d of %s failed", m.seq(), m.room());
+                        }
+                    } else {
+                        publish(o.pending().draft().roomId(), m);
+                        sequencer.offer(o.pending().draft().roomId(), m, o.pending().receivedNanos());
+                    }
+                }
+                settle(o.pending(), o.stored(), null);
+            }
+        }
+    }
+
+    private void publish(long roomId, MessageView m) {
+        try {
+            bus.publish(Topic.MESSAGE, roomId + "\n" + frames.writeValueAsString(m));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode message " + m.seq() + " of " + m.room(), e);
         }
     }
 

@@ -3,6 +3,9 @@ package dev.parley.room;
 import dev.parley.auth.Caller;
 import dev.parley.auth.User;
 import dev.parley.auth.Usernames;
+import dev.parley.cluster.ClusterBus;
+import dev.parley.cluster.Topic;
+import dev.parley.concurrent.Mailbox;
 import dev.parley.presence.PresenceTracker;
 import dev.parley.protocol.ErrorCode;
 import dev.parley.protocol.ProtocolException;
@@ -21,27 +24,60 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
+import java.util.concurrent.Executors;
 import java.util.stream.Stream;
+import org.jboss.logging.Logger;
 
 /** Rooms: creation, visibility, metadata, membership. Private rooms answer as absent to anyone who may not see them. */
 @Singleton
 public class RoomService {
+    private static final Logger LOG = Logger.getLogger(RoomService.class);
     private final PresenceTracker presence;
     private final Event<RoomDeleted> deleted;
     private final Event<RoomChanged> changed;
 
-    RoomService(PresenceTracker presence, Event<RoomDeleted> deleted, Event<RoomChanged> changed) {
+    private final ClusterBus bus;
+    /** Applies other nodes' room changes one at a time, in their order, off the bus's event loop (observers read the database). */
+    private final Mailbox fromPeers = new Mailbox(Executors.newVirtualThreadPerTaskExecutor(),
+            t -> LOG.error("applying another node's room change failed", t));
+
+    RoomService(PresenceTracker presence, Event<RoomDeleted> deleted, Event<RoomChanged> changed, ClusterBus bus) {
         this.presence = presence;
         this.deleted = deleted;
         this.changed = changed;
+        this.bus = bus;
+        if (bus.enabled()) {
+            bus.on(Topic.ROOM, (node, body) -> fromPeers.submit(() -> {
+                String name = body.substring(1);
+                if (body.charAt(0) == 'd') {
+                    deleted.fire(new RoomDeleted(name));
+                }
+                changed.fire(new RoomChanged(name));
+            }));
+        }
     }
 
-    /** Fired after a room's settings (mode, model, privacy, members…) changed, so caches can forget them. */
-    public record RoomChanged(String name) {
+    /**
+     * Fired after a room's settings (mode, model, privacy, members…) changed, here or on another node
+     * ({@code fromPeer}), so caches can forget them and removed members leave.
+     */
+    public record RoomChanged(String name, boolean fromPeer) {
+        public RoomChanged(String name) {
+            this(name, false);
+        }
     }
 
-    /** Fired after a room is deleted, so live subscribers can be told. */
+    /** Fired after a room is deleted, here or on another node, so live subscribers can be told. */
     public record RoomDeleted(String name) {
+    }
+
+    /** Tells this node's observers, then the other nodes, that a room changed (or was deleted). */
+    private void announce(String name, boolean wasDeleted) {
+        if (wasDeleted) {
+            deleted.fire(new RoomDeleted(name));
+        }
+        changed.fire(new RoomChanged(name));
+        bus.publish(Topic.ROOM, (wasDeleted ? "d" : "c") + name);
     }
 
     /** Fields of a create or update; null means "not given". */
@@ -217,7 +253,7 @@ public class RoomService {
             room.addMember(room.owner);
             return view(room, caller);
         });
-        changed.fire(new RoomChanged(name));
+        announce(name, false);
         return updated;
     }
 
@@ -229,14 +265,13 @@ public class RoomService {
             }
             room.delete();
         });
-        deleted.fire(new RoomDeleted(name));
-        changed.fire(new RoomChanged(name));
+        announce(name, true);
     }
 
     /** Sets the room's model (the {@code /model} command). */
     public void setModel(long roomId, String room, String model) {
         QuarkusTransaction.requiringNew().run(() -> Room.update("model = ?1 where id = ?2", model, roomId));
-        changed.fire(new RoomChanged(room));
+        announce(room, false);
     }
 
     RoomView view(Room room, Caller caller) {
