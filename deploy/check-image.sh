@@ -5,14 +5,14 @@
 # mirror this machine already uses) and a JRE cut with jlink from the local Temurin JDK, then cached in podman's
 # storage under $PARLEY_CI_CACHE (default /var/cache/parley-ci) and reused by later runs.
 # Then: src/main/docker/Dockerfile.jvm is built on that base, two containers run on the host network against the
-# machine's PostgreSQL and Redis with one SECRET_KEY, and deploy/CrossNodeCheck.java checks both nodes
-# (readiness, register/login through either, tokens valid on both, a WebSocket through each).
+# machine's PostgreSQL and Redis with one SECRET_KEY (and a bus channel of their own), and
+# deploy/CrossNodeCheck.java checks both nodes (readiness, register/login through either, tokens valid on both, a
+# WebSocket through each, a message sent through A reaches a member on B and back).
 #
-# CHECK_CROSS_NODE=1 adds "a message sent through A reaches a member on B" and back. It needs cluster delivery
-# (issue 10, SPEC §5), which is not in the server yet: switch it on when that lands.
+# CHECK_CROSS_NODE=0 leaves out the cross-node delivery check.
 #
 # Settings (environment): CHECK_PG_DB (parley_check; dropped and created), CHECK_PG_USER (postgres),
-# CHECK_REDIS_URL (redis://127.0.0.1:6379/0), CHECK_PORT_A/CHECK_PORT_B (18181/18182), CHECK_CROSS_NODE (0),
+# CHECK_REDIS_URL (redis://127.0.0.1:6379/0), CHECK_PORT_A/CHECK_PORT_B (18181/18182), CHECK_CROSS_NODE (1),
 # PARLEY_CI_CACHE (/var/cache/parley-ci), CHECK_KEEP=1 leaves the containers running.
 # Needs root, podman, runc, debootstrap (.ci/run installs them), PostgreSQL and Redis on 127.0.0.1.
 set -euo pipefail
@@ -26,7 +26,7 @@ PG_USER=${CHECK_PG_USER:-postgres}
 REDIS=${CHECK_REDIS_URL:-redis://127.0.0.1:6379/0}
 PORT_A=${CHECK_PORT_A:-18181}
 PORT_B=${CHECK_PORT_B:-18182}
-CROSS_NODE=${CHECK_CROSS_NODE:-0}
+CROSS_NODE=${CHECK_CROSS_NODE:-1}
 NAMES=(parley-check-a parley-check-b)
 
 step "runtime base $BASE"
@@ -66,13 +66,14 @@ cleanup() {
 trap cleanup EXIT
 pod rm -f -v -t 5 "${NAMES[@]}" >/dev/null 2>&1 || true
 
-step "two nodes on the host network, one SECRET_KEY"
+step "two nodes on the host network, one SECRET_KEY, one bus channel"
 secret=$(head -c 32 /dev/urandom | base64 | tr -d '\n')
+channel="parley:bus:check-$$"  # pub/sub channels are shared by every Redis database number: one of their own
 started=$SECONDS
 for i in 0 1; do
   port=$([ "$i" = 0 ] && echo "$PORT_A" || echo "$PORT_B")
   pod run -d --name "${NAMES[$i]}" --network host \
-    -e PORT="$port" -e SECRET_KEY="$secret" -e REDIS_URL="$REDIS" \
+    -e PORT="$port" -e SECRET_KEY="$secret" -e REDIS_URL="$REDIS" -e CLUSTER_CHANNEL="$channel" \
     -e DATABASE_URL="jdbc:postgresql://127.0.0.1:5432/$PG_DB" -e DATABASE_USER="$PG_USER" \
     "$IMAGE" >/dev/null
 done

@@ -3,6 +3,7 @@ package dev.parley.chat;
 import dev.parley.cluster.ClusterBus;
 import dev.parley.cluster.Topic;
 import dev.parley.message.MessageFanout;
+import dev.parley.protocol.MessageKind;
 import dev.parley.protocol.MessageView;
 import dev.parley.protocol.ServerEvent;
 import io.micrometer.core.instrument.Gauge;
@@ -43,9 +44,12 @@ public class RoomHub implements MessageFanout {
 
     private final ClusterBus bus;
 
-    RoomHub(Outbox outbox, ClusterBus bus, MeterRegistry registry) {
+    private final SendRateLimit sendRate;
+
+    RoomHub(Outbox outbox, ClusterBus bus, SendRateLimit sendRate, MeterRegistry registry) {
         this.outbox = outbox;
         this.bus = bus;
+        this.sendRate = sendRate;
         if (bus.enabled()) {
             bus.on(Topic.FRAME, this::fromPeer);
         }
@@ -100,6 +104,14 @@ public class RoomHub implements MessageFanout {
             }
         }
         deliveryLatency.record(System.nanoTime() - receivedNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** A person's message stored through another node counts against their send rate here too. */
+    @Override
+    public void storedElsewhere(MessageView message) {
+        if (message.kind() == MessageKind.USER) {
+            sendRate.charge(message.sender());
+        }
     }
 
     @Override

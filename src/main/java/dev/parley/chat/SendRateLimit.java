@@ -10,8 +10,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * SPEC §2 abuse limit: a user sends at most {@code MESSAGE_RATE_LIMIT} messages per 10 s (a token bucket per user,
- * refilled evenly over the window; a burst of the whole allowance is allowed). Counted per node: a message passes
- * through one node, and checking Redis on every send would put a network round trip on the hot path.
+ * refilled evenly over the window; a burst of the whole allowance is allowed). Shared by the nodes without a round
+ * trip on the send path: every node sees every message the others store (the bus carries them, SPEC §5) and counts
+ * them against the sender here too ({@link #charge}), so a user on two nodes has one allowance, give or take the
+ * messages in flight between nodes.
  */
 @Singleton
 public class SendRateLimit {
@@ -49,6 +51,19 @@ public class SendRateLimit {
             throw new ProtocolException(ErrorCode.RATE_LIMITED, "you send more than " + limit
                     + " messages per 10 seconds; this one was not stored", Math.max(1, TimeUnit.NANOSECONDS.toMillis(refusedFor[0])));
         }
+    }
+
+    /** Counts a message of {@code user} that another node accepted: never refused here, it is already stored. */
+    public void charge(String user) {
+        if (limit <= 0) {
+            return;
+        }
+        long now = System.nanoTime();
+        buckets.compute(user, (u, tat) -> {
+            long[] t = tat == null ? new long[] {now} : tat;
+            t[0] = Math.min(Math.max(t[0], now) + intervalNanos, now + WINDOW_NANOS);
+            return t;
+        });
     }
 
     /** Buckets that are full again hold no information: forget them, so idle users cost nothing. */

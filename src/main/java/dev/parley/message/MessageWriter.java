@@ -107,6 +107,7 @@ public class MessageWriter {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+        fanout.storedElsewhere(m);
         shardOf(roomId).deliveries.add(new Remote(roomId, m, System.nanoTime()));
     }
 
