@@ -14,6 +14,7 @@ import dev.parley.protocol.ErrorCode;
 import dev.parley.protocol.ProtocolException;
 import dev.parley.protocol.Timestamps;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -58,6 +59,7 @@ public class MessageWriter {
     private final ObjectReader frameReader;
     private final Counter stored;
     private final Timer commitTimer;
+    private final MeterRegistry registry;
     private Shard[] shards;
     private final AtomicLong inFlight = new AtomicLong();
     private volatile boolean accepting = true;
@@ -71,6 +73,7 @@ public class MessageWriter {
         this.gapWaitNanos = cluster.gapWait().toNanos();
         this.frames = json.writerFor(ServerEvent.class);
         this.frameReader = json.readerFor(ServerEvent.class);
+        this.registry = registry;
         this.stored = Counter.builder("parley.messages.stored").description("Messages committed").register(registry);
         this.commitTimer = Timer.builder("parley.messages.commit").description("Group-commit transaction time")
                 .publishPercentileHistogram().register(registry);
@@ -85,6 +88,14 @@ public class MessageWriter {
             Thread.ofPlatform().daemon().name("parley-deliver-" + i).start(shards[i]::deliver);
         }
         if (bus.enabled()) {
+            FunctionCounter.builder("parley.cluster.gap.filled", shards, all -> {
+                long sum = 0;
+                for (Shard shard : all) {
+                    RoomSequencer seq = shard.sequencer;
+                    sum += seq == null ? 0 : seq.filled();
+                }
+                return sum;
+            }).description("Messages of other nodes read from the database because the bus lost them").register(registry);
             bus.on(Topic.MESSAGE, this::fromPeer);
             bus.listen(new ClusterListener() {
                 @Override
@@ -273,8 +284,12 @@ public class MessageWriter {
          * next batch. With several nodes it also publishes them to the others and puts theirs in order with ours
          * ({@link RoomSequencer}).
          */
+        /** Set once on the delivery thread; read by the metric. */
+        volatile RoomSequencer sequencer;
+
         private void deliver() {
             RoomSequencer sequencer = bus.enabled() ? new RoomSequencer(fanout, history::after, gapWaitNanos) : null;
+            this.sequencer = sequencer;
             long nextSweep = System.nanoTime();
             while (running || !deliveries.isEmpty()) {
                 try {
