@@ -12,9 +12,9 @@ import java.util.concurrent.CompletableFuture;
  * A user who joins some rooms of a packaged server and pipelines {@code perRoom} messages into each (clientId
  * {@code room:i}) without waiting for acks, while the test does something to the server.
  */
-final class Burst {
-    final String token;
-    final WsClient client;
+public final class Burst {
+    public final String token;
+    public final WsClient client;
     private final CompletableFuture<Void> sending;
 
     private Burst(String token, WsClient client, CompletableFuture<Void> sending) {
@@ -23,7 +23,7 @@ final class Burst {
         this.sending = sending;
     }
 
-    static Burst start(ServerProcess server, String user, List<String> rooms, int perRoom) {
+    public static Burst start(ServerProcess server, String user, List<String> rooms, int perRoom) {
         String token = given().baseUri(server.base().toString()).contentType(ContentType.JSON)
                 .body(Map.of("username", user, "password", "correct horse")).post("/api/auth/register")
                 .then().statusCode(201).extract().path("token");
@@ -46,7 +46,7 @@ final class Burst {
     }
 
     /** Waits until the sending loop ended (finished, or cut off by the server). */
-    void awaitSendingEnded() {
+    public void awaitSendingEnded() {
         sending.handle((ok, e) -> null).join();
     }
 }

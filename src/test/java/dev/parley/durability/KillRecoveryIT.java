@@ -1,19 +1,15 @@
 package dev.parley.durability;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.support.WsClient;
-import io.restassured.path.json.JsonPath;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -54,7 +50,7 @@ class KillRecoveryIT {
 
         try (ServerProcess server = new ServerProcess(data, Map.of()).start()) {
             String base = server.base().toString();
-            Map<String, JsonNode> stored = history(base, token, rooms);
+            Map<String, JsonNode> stored = StoredHistory.byClientId(base, token, rooms);
             for (JsonNode ack : acked.values()) {
                 JsonNode m = stored.get(ack.path("clientId").asText());
                 assertThat(m).as("acked message %s is stored", ack.path("clientId").asText()).isNotNull();
@@ -78,35 +74,8 @@ class KillRecoveryIT {
                 long duplicates = client.received("ack").stream().filter(a -> a.path("duplicate").asBoolean()).count();
                 assertThat(duplicates).as("every message stored before the kill is acked as a duplicate").isGreaterThanOrEqualTo(acked.size());
             }
-            Map<String, JsonNode> after = history(base, token, rooms);
+            Map<String, JsonNode> after = StoredHistory.byClientId(base, token, rooms);
             assertThat(after).as("every message exactly once").hasSize(total);
         }
-    }
-
-    /** Every stored message of the rooms by clientId, asserting contiguous seqs and no clientId twice. */
-    private static Map<String, JsonNode> history(String base, String token, List<String> rooms) throws Exception {
-        Map<String, JsonNode> byClientId = new HashMap<>();
-        for (String room : rooms) {
-            long after = 0;
-            Set<String> seen = new HashSet<>();
-            while (true) {
-                JsonPath page = given().baseUri(base).auth().oauth2(token)
-                        .queryParams(Map.of("after", after, "limit", 200))
-                        .get("/api/rooms/" + room + "/messages").then().statusCode(200).extract().jsonPath();
-                List<Map<String, Object>> messages = page.getList("messages");
-                for (Map<String, Object> raw : messages) {
-                    JsonNode m = WsClient.JSON.valueToTree(raw);
-                    assertThat(m.path("seq").asLong()).as("contiguous seq in %s", room).isEqualTo(after + 1);
-                    after = m.path("seq").asLong();
-                    String clientId = m.path("clientId").asText();
-                    assertThat(seen.add(clientId)).as("%s stored once", clientId).isTrue();
-                    byClientId.put(clientId, m);
-                }
-                if (!page.getBoolean("hasMore")) {
-                    break;
-                }
-            }
-        }
-        return byClientId;
     }
 }

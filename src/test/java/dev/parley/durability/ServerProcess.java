@@ -3,6 +3,7 @@ package dev.parley.durability;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /** The packaged server ({@code target/quarkus-app/quarkus-run.jar}) run as a separate process, for tests that kill it. */
 public final class ServerProcess implements AutoCloseable {
@@ -54,6 +56,11 @@ public final class ServerProcess implements AutoCloseable {
     /** The server's output so far. */
     public String output() throws IOException {
         return Files.exists(log) ? Files.readString(log) : "";
+    }
+
+    /** The process id of the running server. */
+    public long pid() {
+        return process.pid();
     }
 
     public URI base() {
@@ -125,6 +132,23 @@ public final class ServerProcess implements AutoCloseable {
         if (process != null && process.isAlive()) {
             kill();
         }
+    }
+
+    /**
+     * Copies a packaged distribution ({@code quarkus-app/}) to {@code to}, for servers that rebuild it for another
+     * database and must leave {@code target/quarkus-app} as the other tests expect it.
+     */
+    public static Path copyDistribution(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            files.forEach(source -> {
+                try {
+                    Files.copy(source, to.resolve(from.relativize(source).toString()));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        }
+        return to;
     }
 
     private static int freePort() throws IOException {

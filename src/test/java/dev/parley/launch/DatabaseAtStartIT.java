@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import dev.parley.durability.ServerProcess;
 import io.restassured.http.ContentType;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +17,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,7 +33,7 @@ class DatabaseAtStartIT {
         assumeFalse(Boolean.getBoolean("skipPgTests"), "PostgreSQL tests are skipped (-DskipPgTests)");
         Path work = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "db-at-start-");
         // a folder not named quarkus-app, as in the container image (/deployments): the rebuild must write into it
-        Path app = copy(Path.of("target", "quarkus-app").toAbsolutePath(), work.resolve("parley"));
+        Path app = ServerProcess.copyDistribution(Path.of("target", "quarkus-app").toAbsolutePath(), work.resolve("parley"));
         String user = "kind" + System.nanoTime() % 1_000_000;
 
         Files.createDirectories(work.resolve("h2"));
@@ -91,18 +88,5 @@ class DatabaseAtStartIT {
                 return r.getInt(1);
             }
         }
-    }
-
-    private static Path copy(Path from, Path to) throws IOException {
-        try (Stream<Path> files = Files.walk(from)) {
-            files.forEach(source -> {
-                try {
-                    Files.copy(source, to.resolve(from.relativize(source).toString()));
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        }
-        return to;
     }
 }

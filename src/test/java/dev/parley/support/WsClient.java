@@ -78,8 +78,13 @@ public final class WsClient implements AutoCloseable {
         return await(type, f -> true);
     }
 
-    public synchronized JsonNode await(String type, Predicate<JsonNode> match) {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    public JsonNode await(String type, Predicate<JsonNode> match) {
+        return await(type, match, TIMEOUT);
+    }
+
+    /** As {@link #await(String, Predicate)}, waiting at most {@code timeout} (a bound the SPEC sets, say). */
+    public synchronized JsonNode await(String type, Predicate<JsonNode> match, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             for (int i = 0; i < seen.size(); i++) {
                 JsonNode frame = seen.get(i);
@@ -90,7 +95,7 @@ public final class WsClient implements AutoCloseable {
             }
             long left = deadline - System.nanoTime();
             if (left <= 0) {
-                throw new AssertionError("no \"" + type + "\" frame within " + TIMEOUT + "; last frames received: "
+                throw new AssertionError("no \"" + type + "\" frame within " + timeout + "; last frames received: "
                         + seen.subList(Math.max(0, seen.size() - 8), seen.size()));
             }
             try {
