@@ -185,8 +185,11 @@ public class ChatService {
         sub.revoke();
         hub.unsubscribe(sub);
         String room = sub.room();
-        if (presence.disconnect(room, session.user())) {
+        boolean offline = presence.disconnect(room, session.user());
+        if (presence.absentHere(room, session.user())) {
             stopTyping(room, session.user());
+        }
+        if (offline) {
             hub.broadcast(room, new ServerEvent.Presence(room, session.user(), "offline"), s -> true);
         }
     }
@@ -225,7 +228,10 @@ public class ChatService {
                 () -> revoke(event.name(), s -> false));
     }
 
-    /** A user came online or went offline in a room through another node: this node's members of the room hear it. */
+    /**
+     * A user came online or went offline in a room through another node, or went offline after the grace: this
+     * node's members of the room hear it.
+     */
     void presenceChanged(@Observes PresenceTracker.Changed event) {
         String user = event.user();
         hub.broadcast(event.room(), new ServerEvent.Presence(event.room(), user, event.online() ? "online" : "offline"),

@@ -28,6 +28,13 @@ public interface ClusterConfig {
     @WithDefault("20s")
     Duration nodeTimeout();
 
+    /**
+     * How long a user connected nowhere any more stays shown online before {@code presence offline} goes out (with
+     * the bus on; a lone node announces at once): a reconnect through another node meanwhile is not seen as leaving.
+     */
+    @WithDefault("2s")
+    Duration presenceGrace();
+
     /** How long a message that arrived ahead of a missing seq waits for it on the bus before the gap is read from the database. */
     @WithDefault("50ms")
     Duration gapWait();

@@ -85,22 +85,31 @@ final class RedisWire implements AutoCloseable {
         return bytes.toString(StandardCharsets.UTF_8);
     }
 
+    /** The ids of the pub/sub connections these processes hold to this Redis. */
+    List<String> pubSubOf(long... pids) throws IOException {
+        Set<Integer> ports = new HashSet<>();
+        for (long pid : pids) {
+            ports.addAll(localPortsToRedis(pid));
+        }
+        List<String> ids = new ArrayList<>();
+        for (String client : ((String) call("CLIENT", "LIST", "TYPE", "pubsub")).split("\n")) {
+            String id = field(client, "id");
+            String addr = field(client, "addr");
+            if (id != null && addr != null && ports.contains(Integer.parseInt(addr.substring(addr.lastIndexOf(':') + 1)))) {
+                ids.add(id);
+            }
+        }
+        return ids;
+    }
+
     /**
      * Cuts every pub/sub connection these processes hold to this Redis ({@code CLIENT KILL}), as a Redis restart
      * or a network cut would, leaving other users of the shared Redis alone. Returns how many were cut.
      */
     int cutPubSubOf(long... pids) throws IOException {
-        Set<Integer> ports = new HashSet<>();
-        for (long pid : pids) {
-            ports.addAll(localPortsToRedis(pid));
-        }
         int cut = 0;
-        for (String client : ((String) call("CLIENT", "LIST", "TYPE", "pubsub")).split("\n")) {
-            String id = field(client, "id");
-            String addr = field(client, "addr");
-            if (id != null && addr != null && ports.contains(Integer.parseInt(addr.substring(addr.lastIndexOf(':') + 1)))) {
-                cut += ((Long) call("CLIENT", "KILL", "ID", id)).intValue();
-            }
+        for (String id : pubSubOf(pids)) {
+            cut += ((Long) call("CLIENT", "KILL", "ID", id)).intValue();
         }
         return cut;
     }

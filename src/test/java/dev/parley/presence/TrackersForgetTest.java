@@ -14,7 +14,7 @@ class TrackersForgetTest {
 
     @Test
     void tenThousandRoomsJoinedAndLeftLeaveNoPresenceEntry() {
-        PresenceTracker presence = new PresenceTracker(body -> { }, change -> { });
+        PresenceTracker presence = new PresenceTracker(body -> { }, change -> { }, (ms, task) -> { }, () -> 0);
         for (int i = 0; i < 10_000; i++) {
             assertThat(presence.connect("room" + i, "alice")).isTrue();
             assertThat(presence.connect("room" + i, "alice")).isFalse(); // a second tab
