@@ -236,6 +236,25 @@ class ClusterIT {
     }
 
     @Test
+    void messagesSentThroughOneNodeCountAgainstTheSendersRateOnAnother() throws Exception {
+        try (ServerProcess limited = nodes.node("limited", Map.of("MESSAGE_RATE_LIMIT", "3"))) {
+            String room = unique("rate");
+            String token = register(nodes.a, unique("fast"));
+            try (WsClient onA = joined(nodes.a, token, room); WsClient onC = joined(limited, token, room)) {
+                for (int i = 1; i <= 3; i++) {
+                    onA.say(room, "via-a-" + i, "message " + i + " through node a, which has no limit");
+                }
+                onC.await("message", m -> "via-a-3".equals(m.path("clientId").asText()));
+                onC.send("type", "send_message", "room", room, "clientId", "via-c", "text", "a fourth, through the limited node");
+                JsonNode refused = onC.await("error");
+                assertThat(refused.path("code").asText()).isEqualTo("rate_limited");
+                assertThat(refused.path("ref").asText()).isEqualTo("via-c");
+                assertThat(refused.path("retryAfterMs").asLong()).isPositive();
+            }
+        }
+    }
+
+    @Test
     void aNodeThatCannotReachRedisServesItsOwnClientsAndSaysDegraded() throws Exception {
         try (ServerProcess alone = nodes.node("no-redis", Map.of("REDIS_URL", "redis://127.0.0.1:" + closedPort()))) {
             String state = given().baseUri(alone.base().toString()).get("/q/health/ready").then().statusCode(200)
