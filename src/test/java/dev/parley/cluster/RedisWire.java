@@ -87,12 +87,17 @@ final class RedisWire implements AutoCloseable {
 
     /** The ids of the pub/sub connections these processes hold to this Redis. */
     List<String> pubSubOf(long... pids) throws IOException {
+        return connectionsOf("pubsub", pids);
+    }
+
+    /** The ids of the connections of one type ({@code normal}, {@code pubsub}) these processes hold to this Redis. */
+    List<String> connectionsOf(String type, long... pids) throws IOException {
         Set<Integer> ports = new HashSet<>();
         for (long pid : pids) {
             ports.addAll(localPortsToRedis(pid));
         }
         List<String> ids = new ArrayList<>();
-        for (String client : ((String) call("CLIENT", "LIST", "TYPE", "pubsub")).split("\n")) {
+        for (String client : ((String) call("CLIENT", "LIST", "TYPE", type)).split("\n")) {
             String id = field(client, "id");
             String addr = field(client, "addr");
             if (id != null && addr != null && ports.contains(Integer.parseInt(addr.substring(addr.lastIndexOf(':') + 1)))) {
@@ -107,8 +112,19 @@ final class RedisWire implements AutoCloseable {
      * or a network cut would, leaving other users of the shared Redis alone. Returns how many were cut.
      */
     int cutPubSubOf(long... pids) throws IOException {
+        return kill(pubSubOf(pids));
+    }
+
+    /** Cuts every connection, of any kind, these processes hold to this Redis: what a Redis restart does to them. */
+    int cutAllOf(long... pids) throws IOException {
+        List<String> ids = new ArrayList<>(connectionsOf("normal", pids));
+        ids.addAll(pubSubOf(pids));
+        return kill(ids);
+    }
+
+    private int kill(List<String> ids) throws IOException {
         int cut = 0;
-        for (String id : pubSubOf(pids)) {
+        for (String id : ids) {
             cut += ((Long) call("CLIENT", "KILL", "ID", id)).intValue();
         }
         return cut;
