@@ -39,14 +39,14 @@ import org.jboss.logging.Logger;
  * The one way messages are stored. Sends are queued to one of {@code shards} writers chosen by room, so a room's
  * messages are always written by the same writer (their seqs are taken in order without contention) while rooms
  * on different writers commit in parallel. Each writer drains what is queued and commits it in one transaction
- * (group commit) on plain JDBC ({@link MessageTable}): a few statements per room and one batched insert. Only after
- * the commit does the shard's delivery thread hand the messages to the fan-out, in seq order, and then complete the
- * sends (the ack), while the writer already commits the next batch.
+ * (group commit). Only after the commit does the shard's delivery thread hand the messages to the fan-out, in seq
+ * order, and then complete the sends (the ack), while the writer already commits the next batch.
  */
 @Singleton
 public class MessageWriter {
     private static final Logger LOG = Logger.getLogger(MessageWriter.class);
 
+    /** How long an idle writer parks before it looks at {@code running} again. */
     private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
     private final ParleyConfig config;
@@ -72,7 +72,7 @@ public class MessageWriter {
         shards = new Shard[n];
         for (int i = 0; i < n; i++) {
             shards[i] = new Shard(i, config.writer().queueCapacity());
-            shards[i].writer.start();
+            Thread.ofPlatform().daemon().name("parley-writer-" + i).start(shards[i]);
             Thread.ofPlatform().daemon().name("parley-deliver-" + i).start(shards[i]::deliver);
         }
     }
@@ -136,12 +136,13 @@ public class MessageWriter {
          * `capacity` slots in `queued`, then adds to `queue`; the writer polls, then gives the slots back. When the
          * queue is empty the writer sets `idle` and looks again before it parks; a sender reads `idle` after adding.
          * Both are volatile, so at least one of the two sees the other: the writer finds the message, or the sender
-         * unparks it (an unpark before the park makes the park return at once).
+         * unparks it (an unpark before the park makes the park return at once). `writer` is set by the writer thread
+         * before it first sets `idle`, so a sender that reads `idle == true` also sees it.
          */
         final Queue<Pending> queue = new ConcurrentLinkedQueue<>();
         final AtomicInteger queued = new AtomicInteger();
         final int capacity;
-        final Thread writer;
+        private Thread writer;
         volatile boolean idle;
         final BlockingQueue<List<Outcome>> deliveries = new LinkedBlockingQueue<>();
         final int index;
@@ -152,7 +153,6 @@ public class MessageWriter {
         Shard(int index, int capacity) {
             this.index = index;
             this.capacity = Math.max(1, capacity);
-            this.writer = Thread.ofPlatform().daemon().name("parley-writer-" + index).unstarted(this);
         }
 
         /** Queues a message for the writer; false when {@code capacity} messages are already waiting. */
@@ -173,11 +173,11 @@ public class MessageWriter {
 
         void stop() {
             running = false;
-            LockSupport.unpark(writer);
         }
 
         @Override
         public void run() {
+            writer = Thread.currentThread();
             int max = Math.max(1, config.writer().maxBatch());
             List<Pending> batch = new ArrayList<>(max);
             while (running || !queue.isEmpty()) {
