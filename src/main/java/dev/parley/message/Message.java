@@ -15,9 +15,15 @@ import java.time.Instant;
 @Entity
 @Table(name = "messages")
 public class Message extends PanacheEntityBase {
+    /**
+     * Ids one {@code nextval} of {@code messages_seq} stands for (its {@code INCREMENT BY}): Hibernate's pooled-lo
+     * optimizer and the message writer ({@link MessageTable}) both take {@code V .. V + ID_BLOCK - 1} for a value V.
+     */
+    static final int ID_BLOCK = 100;
+
     @Id
     @GeneratedValue(strategy = GenerationType.SEQUENCE, generator = "messages_seq")
-    @SequenceGenerator(name = "messages_seq", sequenceName = "messages_seq", allocationSize = 100)
+    @SequenceGenerator(name = "messages_seq", sequenceName = "messages_seq", allocationSize = ID_BLOCK)
     public Long id;
 
     @Column(name = "room_id", nullable = false)

@@ -11,32 +11,37 @@ import dev.parley.config.ParleyConfig;
 import dev.parley.protocol.MessageView;
 import dev.parley.protocol.ServerEvent;
 import dev.parley.protocol.ErrorCode;
+import dev.parley.protocol.MessageView;
 import dev.parley.protocol.ProtocolException;
 import dev.parley.protocol.Timestamps;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
-import jakarta.persistence.EntityManager;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
+import java.util.Queue;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import javax.sql.DataSource;
 import org.jboss.logging.Logger;
 
 /**
@@ -50,6 +55,9 @@ import org.jboss.logging.Logger;
 public class MessageWriter {
     private static final Logger LOG = Logger.getLogger(MessageWriter.class);
 
+    /** How long an idle writer parks before it looks at {@code running} again. */
+    private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+
     private final ParleyConfig config;
     private final MessageFanout fanout;
     private final HistoryService history;
@@ -57,23 +65,26 @@ public class MessageWriter {
     private final long gapWaitNanos;
     private final ObjectWriter frames;
     private final ObjectReader frameReader;
+    private final DataSource dataSource;
     private final Counter stored;
     private final Timer commitTimer;
-    private final MeterRegistry registry;
+    private final Counter refetched;
     private Shard[] shards;
     private final AtomicLong inFlight = new AtomicLong();
     private volatile boolean accepting = true;
 
-    MessageWriter(ParleyConfig config, MessageFanout fanout, HistoryService history, ClusterBus bus, ClusterConfig cluster,
-            ObjectMapper json, MeterRegistry registry) {
+    MessageWriter(ParleyConfig config, MessageFanout fanout, DataSource dataSource, HistoryService history, ClusterBus bus,
+            ClusterConfig cluster, ObjectMapper json, MeterRegistry registry) {
         this.config = config;
         this.fanout = fanout;
+        this.dataSource = dataSource;
         this.history = history;
         this.bus = bus;
         this.gapWaitNanos = cluster.gapWait().toNanos();
         this.frames = json.writerFor(ServerEvent.class);
         this.frameReader = json.readerFor(ServerEvent.class);
-        this.registry = registry;
+        this.refetched = Counter.builder("parley.cluster.refetched")
+                .description("Messages of other nodes read from the database because the bus lost them").register(registry);
         this.stored = Counter.builder("parley.messages.stored").description("Messages committed").register(registry);
         this.commitTimer = Timer.builder("parley.messages.commit").description("Group-commit transaction time")
                 .publishPercentileHistogram().register(registry);
@@ -88,14 +99,6 @@ public class MessageWriter {
             Thread.ofPlatform().daemon().name("parley-deliver-" + i).start(shards[i]::deliver);
         }
         if (bus.enabled()) {
-            FunctionCounter.builder("parley.cluster.gap.filled", shards, all -> {
-                long sum = 0;
-                for (Shard shard : all) {
-                    RoomSequencer seq = shard.sequencer;
-                    sum += seq == null ? 0 : seq.filled();
-                }
-                return sum;
-            }).description("Messages of other nodes read from the database because the bus lost them").register(registry);
             bus.on(Topic.MESSAGE, this::fromPeer);
             bus.listen(new ClusterListener() {
                 @Override
@@ -168,7 +171,7 @@ public class MessageWriter {
         Pending pending = new Pending(draft, new CompletableFuture<>(), System.nanoTime());
         Shard shard = shardOf(draft.roomId());
         inFlight.incrementAndGet();
-        if (!shard.queue.offer(pending)) {
+        if (!shard.offer(pending)) {
             inFlight.decrementAndGet();
             throw new ProtocolException(ErrorCode.BUSY, "the server is busy, try again shortly", 1000L);
         }
@@ -208,14 +211,44 @@ public class MessageWriter {
     }
 
     private final class Shard implements Runnable {
-        final BlockingQueue<Pending> queue;
+        /*
+         * The handoff from submit() (any thread) to the writer thread, without a lock: a sender first takes one of
+         * `capacity` slots in `queued`, then adds to `queue`; the writer polls, then gives the slots back. When the
+         * queue is empty the writer sets `idle` and looks again before it parks; a sender reads `idle` after adding.
+         * Both are volatile, so at least one of the two sees the other: the writer finds the message, or the sender
+         * unparks it (an unpark before the park makes the park return at once). `writer` is set by the writer thread
+         * before it first sets `idle`, so a sender that reads `idle == true` also sees it.
+         */
+        final Queue<Pending> queue = new ConcurrentLinkedQueue<>();
+        final AtomicInteger queued = new AtomicInteger();
+        final int capacity;
+        private Thread writer;
+        volatile boolean idle;
         final BlockingQueue<Delivery> deliveries = new LinkedBlockingQueue<>();
         final int index;
         volatile boolean running = true;
+        /** The statements and id block of this shard's writer thread. */
+        private final MessageTable table = new MessageTable();
 
         Shard(int index, int capacity) {
             this.index = index;
-            this.queue = new ArrayBlockingQueue<>(capacity);
+            this.capacity = Math.max(1, capacity);
+        }
+
+        /** Queues a message for the writer; false when {@code capacity} messages are already waiting. */
+        boolean offer(Pending pending) {
+            int n;
+            do {
+                n = queued.get();
+                if (n >= capacity) {
+                    return false;
+                }
+            } while (!queued.compareAndSet(n, n + 1));
+            queue.add(pending);
+            if (idle) {
+                LockSupport.unpark(writer);
+            }
+            return true;
         }
 
         void stop() {
@@ -224,20 +257,25 @@ public class MessageWriter {
 
         @Override
         public void run() {
+            writer = Thread.currentThread();
             int max = Math.max(1, config.writer().maxBatch());
             List<Pending> batch = new ArrayList<>(max);
             while (running || !queue.isEmpty()) {
                 try {
-                    Pending first = queue.poll(200, TimeUnit.MILLISECONDS);
-                    if (first == null) {
+                    Pending next = queue.poll();
+                    if (next == null) {
+                        idle = true;
+                        if (running && queue.isEmpty()) {
+                            LockSupport.parkNanos(this, IDLE_PARK_NANOS);
+                        }
+                        idle = false;
                         continue;
                     }
-                    batch.add(first);
-                    queue.drainTo(batch, max - 1);
+                    do {
+                        batch.add(next);
+                    } while (batch.size() < max && (next = queue.poll()) != null);
+                    queued.addAndGet(-batch.size());
                     write(batch);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
                 } catch (RuntimeException e) {
                     // write() answers every message it could not store; this is a bug in it: answer what is left
                     LOG.error("message writer " + index + " failed", e);
@@ -254,16 +292,16 @@ public class MessageWriter {
             List<Outcome> outcomes;
             long start = System.nanoTime();
             try {
-                outcomes = QuarkusTransaction.requiringNew().call(() -> commit(batch));
-            } catch (RuntimeException batchFailure) {
+                outcomes = transact(batch);
+            } catch (SQLException | RuntimeException batchFailure) {
                 // One bad item (a room deleted meanwhile, a clash with another node) must not sink the others:
                 // store them one by one.
                 LOG.debugf(batchFailure, "a batch of %d failed; storing its messages one by one", batch.size());
                 outcomes = new ArrayList<>(batch.size());
                 for (Pending p : batch) {
                     try {
-                        outcomes.addAll(QuarkusTransaction.requiringNew().call(() -> commit(List.of(p))));
-                    } catch (RuntimeException e) {
+                        outcomes.addAll(transact(List.of(p)));
+                    } catch (SQLException | RuntimeException e) {
                         settle(p, null, e instanceof ProtocolException ? e
                                 : new ProtocolException(ErrorCode.INTERNAL, "the message could not be stored; send it again"));
                         if (!(e instanceof ProtocolException)) {
@@ -279,17 +317,39 @@ public class MessageWriter {
         }
 
         /**
+         * Stores {@code items} in one JDBC transaction of its own and commits it; rolls back and throws when any of
+         * them fails. A local transaction rather than JTA: the batch touches one database and nothing else, and the
+         * commit is the one line below, not a transaction manager's synchronizations.
+         */
+        private List<Outcome> transact(List<Pending> items) throws SQLException {
+            try (Connection connection = dataSource.getConnection()) {
+                connection.setAutoCommit(false);
+                try {
+                    List<Outcome> outcomes;
+                    try (MessageTable.Tx tx = table.begin(connection)) {
+                        outcomes = commit(tx, items);
+                    }
+                    connection.commit();
+                    return outcomes;
+                } catch (SQLException | RuntimeException e) {
+                    try {
+                        connection.rollback();
+                    } catch (SQLException rollbackFailure) {
+                        e.addSuppressed(rollbackFailure);
+                    }
+                    throw e;
+                }
+            }
+        }
+
+        /**
          * Runs on the shard's delivery thread, which owns the delivery of the shard's rooms: hands committed messages
          * to the fan-out in seq order, then completes their sends (the ack), while the writer already commits the
          * next batch. With several nodes it also publishes them to the others and puts theirs in order with ours
          * ({@link RoomSequencer}).
          */
-        /** Set once on the delivery thread; read by the metric. */
-        volatile RoomSequencer sequencer;
-
         private void deliver() {
-            RoomSequencer sequencer = bus.enabled() ? new RoomSequencer(fanout, history::after, gapWaitNanos) : null;
-            this.sequencer = sequencer;
+            RoomSequencer sequencer = bus.enabled() ? new RoomSequencer(fanout, history::after, gapWaitNanos, refetched) : null;
             long nextSweep = System.nanoTime();
             while (running || !deliveries.isEmpty()) {
                 try {
@@ -350,11 +410,14 @@ public class MessageWriter {
         }
     }
 
-    /** Stores a batch in the caller's transaction; returns the outcomes in seq order per room. */
-    private List<Outcome> commit(List<Pending> batch) {
-        EntityManager em = Message.getEntityManager();
+    /**
+     * Stores a batch in {@code tx}'s transaction; returns the outcomes in seq order per room. Per room: one look-up of
+     * the clientIds already stored, one update that claims the seqs (and locks the room row), then one batched insert
+     * for the whole batch. Rooms are taken in id order, so writers of several nodes lock room rows in the same order.
+     */
+    private static List<Outcome> commit(MessageTable.Tx tx, List<Pending> batch) throws SQLException {
         Instant now = Timestamps.now();
-        Map<Long, List<Pending>> byRoom = new LinkedHashMap<>();
+        Map<Long, List<Pending>> byRoom = new TreeMap<>();
         for (Pending p : batch) {
             byRoom.computeIfAbsent(p.draft().roomId(), k -> new ArrayList<>()).add(p);
         }
@@ -365,76 +428,46 @@ public class MessageWriter {
             String room = items.get(0).draft().room();
 
             // idempotency: earlier stores of the same (sender, clientId), and repeats inside this batch
-            Map<String, Message> seen = new HashMap<>();
             List<String> clientIds = items.stream().map(p -> p.draft().clientId()).filter(id -> id != null).distinct().toList();
-            if (!clientIds.isEmpty()) {
-                em.createQuery("select m from Message m where m.roomId = :r and m.clientId in :ids", Message.class)
-                        .setParameter("r", roomId).setParameter("ids", clientIds).getResultList()
-                        .forEach(m -> seen.put(m.sender + '\u0000' + m.clientId, m));
-            }
-            List<Pending> fresh = new ArrayList<>(items.size());
+            Map<String, MessageView> known = clientIds.isEmpty() ? new HashMap<>() : tx.stored(roomId, room, clientIds);
+            Set<String> firstOfKey = new HashSet<>();
+            int fresh = 0;
             for (Pending p : items) {
-                if (p.draft().clientId() == null || !seen.containsKey(key(p.draft()))) {
-                    fresh.add(p);
-                    if (p.draft().clientId() != null) {
-                        seen.put(key(p.draft()), null);
-                    }
+                Draft d = p.draft();
+                if (d.clientId() == null || !known.containsKey(key(d)) && firstOfKey.add(key(d))) {
+                    fresh++;
                 }
             }
             long seq = 0;
-            if (!fresh.isEmpty()) {
-                int bumped = em.createQuery("update Room r set r.lastSeq = r.lastSeq + :n where r.id = :id")
-                        .setParameter("n", (long) fresh.size()).setParameter("id", roomId).executeUpdate();
-                if (bumped == 0) {
+            if (fresh > 0) {
+                long last = tx.claimSeqs(roomId, fresh);
+                if (last < 0) {
                     throw new ProtocolException(ErrorCode.NOT_FOUND, "no such room: " + room);
                 }
-                long last = em.createQuery("select r.lastSeq from Room r where r.id = :id", Long.class)
-                        .setParameter("id", roomId).getSingleResult();
-                seq = last - fresh.size();
+                seq = last - fresh;
             }
-            Map<String, Message> storedNow = new HashMap<>();
             for (Pending p : items) {
                 Draft d = p.draft();
-                Message earlier = d.clientId() == null ? null : seen.get(key(d));
+                MessageView earlier = d.clientId() == null ? null : known.get(key(d));
                 if (earlier != null) {
-                    outcomes.add(new Outcome(p, new Stored(Messages.view(earlier, room), true), false));
+                    // stored before, or earlier in this batch
+                    outcomes.add(new Outcome(p, new Stored(earlier, true), false));
                     continue;
                 }
-                Message sameBatch = d.clientId() == null ? null : storedNow.get(key(d));
-                if (sameBatch != null) {
-                    outcomes.add(new Outcome(p, new Stored(Messages.view(sameBatch, room), true), false));
-                    continue;
-                }
-                Message m = new Message();
-                m.roomId = roomId;
-                m.seq = ++seq;
-                m.clientId = d.clientId();
-                m.sender = d.sender();
-                m.kind = d.kind();
-                m.text = d.text();
-                m.createdAt = now;
-                if (d.reply() != null) {
-                    Draft.Reply r = d.reply();
-                    m.model = r.model();
-                    m.turnId = r.turnId();
-                    m.cached = r.cached();
-                    m.cancelled = r.cancelled() ? Boolean.TRUE : null;
-                    m.inputTokens = r.inputTokens();
-                    m.outputTokens = r.outputTokens();
-                    m.meta = r.meta();
-                }
-                em.persist(m); // the id comes from the pooled sequence at persist time
+                long id = tx.nextId();
+                tx.queueInsert(id, roomId, ++seq, d, now);
+                MessageView view = Messages.view(d, room, id, seq, now);
                 if (d.clientId() != null) {
-                    storedNow.put(key(d), m);
+                    known.put(key(d), view);
                 }
-                outcomes.add(new Outcome(p, new Stored(Messages.view(m, room), false), true));
+                outcomes.add(new Outcome(p, new Stored(view, false), true));
             }
         }
-        em.flush();
+        tx.insertQueued();
         return outcomes;
     }
 
     private static String key(Draft d) {
-        return d.sender() + '\u0000' + d.clientId();
+        return MessageTable.key(d.sender(), d.clientId());
     }
 }

@@ -1,6 +1,7 @@
 package dev.parley.message;
 
 import dev.parley.protocol.MessageView;
+import io.micrometer.core.instrument.Counter;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -23,7 +24,7 @@ final class RoomSequencer {
     private final Gaps history;
     private final long gapWaitNanos;
     private final Map<Long, Line> lines = new HashMap<>();
-    private long filled;
+    private final Counter refetched;
 
     private static final class Line {
         final String room;
@@ -46,7 +47,8 @@ final class RoomSequencer {
         List<MessageView> after(long roomId, String room, long afterSeq, int limit);
     }
 
-    RoomSequencer(MessageFanout fanout, Gaps history, long gapWaitNanos) {
+    RoomSequencer(MessageFanout fanout, Gaps history, long gapWaitNanos, Counter refetched) {
+        this.refetched = refetched;
         this.fanout = fanout;
         this.history = history;
         this.gapWaitNanos = gapWaitNanos;
@@ -119,11 +121,6 @@ final class RoomSequencer {
         lines.values().removeIf(line -> !fanout.watching(line.room));
     }
 
-    /** Messages read from the database to fill gaps so far (metrics, tests). */
-    long filled() {
-        return filled;
-    }
-
     int rooms() {
         return lines.size();
     }
@@ -144,7 +141,7 @@ final class RoomSequencer {
             long now = System.nanoTime();
             for (MessageView m : found) {
                 if (m.seq() == line.delivered + 1) {
-                    filled++;
+                    refetched.increment();
                     hand(line, m, now);
                 }
             }

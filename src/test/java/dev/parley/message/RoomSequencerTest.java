@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.protocol.MessageKind;
 import dev.parley.protocol.MessageView;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -19,6 +21,7 @@ class RoomSequencerTest {
     private final Set<String> watched = new HashSet<>(Set.of("lobby"));
     private final TreeMap<Long, MessageView> database = new TreeMap<>();
     private final List<Long> reads = new ArrayList<>();
+    private final Counter refetched = new SimpleMeterRegistry().counter("refetched");
     private final MessageFanout fanout = new MessageFanout() {
         @Override
         public void committed(MessageView message, long receivedNanos) {
@@ -33,7 +36,7 @@ class RoomSequencerTest {
     private final RoomSequencer sequencer = new RoomSequencer(fanout, (roomId, room, after, limit) -> {
         reads.add(after);
         return database.tailMap(after, false).values().stream().limit(limit).toList();
-    }, Duration.ofHours(1).toNanos());
+    }, Duration.ofHours(1).toNanos(), refetched);
 
     private MessageView committed(long seq) {
         MessageView m = new MessageView("lobby", 100 + seq, seq, "c" + seq, "ann", MessageKind.USER, "hi " + seq,
@@ -75,6 +78,7 @@ class RoomSequencerTest {
         sequencer.expire(Long.MAX_VALUE);
         assertThat(handed).containsExactly(1L, 2L, 3L, 4L);
         assertThat(reads).containsExactly(0L);
+        assertThat(refetched.count()).isEqualTo(2);
         sequencer.offer(ROOM, database.get(2L), 0); // the lost message arrives late after all
         assertThat(handed).containsExactly(1L, 2L, 3L, 4L);
     }

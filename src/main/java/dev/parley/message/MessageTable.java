@@ -1,0 +1,237 @@
+package dev.parley.message;
+
+import dev.parley.protocol.MessageKind;
+import dev.parley.protocol.MessageView;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The rows a message writer touches ({@code messages}, {@code rooms.last_seq}), on plain JDBC. One per writer
+ * thread, and only used by it: it keeps the database kind and the writer's current block of message ids.
+ *
+ * <p>Ids come from {@code messages_seq} in blocks, read the way Hibernate's pooled-lo optimizer reads them (pinned
+ * in application.properties): a value V stands for {@code V .. V + Message.ID_BLOCK - 1}. Each value is handed out
+ * once by the database, so the ids this writer uses never meet those of another writer, of Hibernate (transcript
+ * imports) or of another node.
+ */
+final class MessageTable {
+    /** Earlier stores of some clientIds in a room; joins an array so both databases look each one up by the index. */
+    private static final String STORED = """
+            SELECT m.id, m.seq, m.client_id, m.sender, m.kind, m.body, m.created_at, m.model, m.turn_id, m.cached,
+                   m.cancelled, m.input_tokens, m.output_tokens, m.imported
+            FROM UNNEST(?) AS t(cid) JOIN messages m ON m.client_id = t.cid
+            WHERE m.room_id = ?""";
+    private static final String INSERT = """
+            INSERT INTO messages (id, room_id, seq, client_id, sender, kind, body, created_at, model, turn_id, cached,
+                                  cancelled, input_tokens, output_tokens, meta)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+
+    /** What differs between the two databases Parley runs on. */
+    private enum Dialect {
+        H2("SELECT last_seq FROM FINAL TABLE (UPDATE rooms SET last_seq = last_seq + ? WHERE id = ?)",
+                "SELECT NEXT VALUE FOR messages_seq"),
+        POSTGRESQL("UPDATE rooms SET last_seq = last_seq + ? WHERE id = ? RETURNING last_seq",
+                "SELECT nextval('messages_seq')");
+
+        /** Adds to a room's last seq and returns the new value in one statement; no row when the room is gone. */
+        final String claimSeqs;
+        final String nextIdBlock;
+
+        Dialect(String claimSeqs, String nextIdBlock) {
+            this.claimSeqs = claimSeqs;
+            this.nextIdBlock = nextIdBlock;
+        }
+
+        static Dialect of(Connection connection) throws SQLException {
+            String product = connection.getMetaData().getDatabaseProductName();
+            return switch (product) {
+                case "H2" -> H2;
+                case "PostgreSQL" -> POSTGRESQL;
+                default -> throw new IllegalStateException("messages cannot be written to " + product);
+            };
+        }
+    }
+
+    private Dialect dialect;
+    /** The writer's current id block: {@code nextId} up to (excluding) {@code idLimit} are its own. */
+    private long nextId;
+    private long idLimit;
+
+    /** Starts the statements of one transaction on {@code connection}; close them before it ends. */
+    Tx begin(Connection connection) throws SQLException {
+        if (dialect == null) {
+            dialect = Dialect.of(connection);
+        }
+        return new Tx(connection);
+    }
+
+    /** The statements of one transaction, prepared when first needed and reused for every room of the batch. */
+    final class Tx implements AutoCloseable {
+        private final Connection connection;
+        private PreparedStatement stored;
+        private PreparedStatement claimSeqs;
+        private PreparedStatement nextIdBlock;
+        private PreparedStatement insert;
+        private int rows;
+
+        private Tx(Connection connection) {
+            this.connection = connection;
+        }
+
+        /** The messages of {@code roomId} stored earlier under any of {@code clientIds}, by sender and clientId. */
+        Map<String, MessageView> stored(long roomId, String room, List<String> clientIds) throws SQLException {
+            if (stored == null) {
+                stored = connection.prepareStatement(STORED);
+            }
+            stored.setArray(1, connection.createArrayOf("VARCHAR", clientIds.toArray()));
+            stored.setLong(2, roomId);
+            Map<String, MessageView> found = new HashMap<>();
+            try (ResultSet rs = stored.executeQuery()) {
+                while (rs.next()) {
+                    Message m = read(rs);
+                    found.put(key(m.sender, m.clientId), Messages.view(m, room));
+                }
+            }
+            return found;
+        }
+
+        /**
+         * Adds {@code count} to the room's last seq and returns the new value, or -1 when the room is gone. The row
+         * lock this takes orders the writers of a room (on every node) until the transaction ends.
+         */
+        long claimSeqs(long roomId, int count) throws SQLException {
+            if (claimSeqs == null) {
+                claimSeqs = connection.prepareStatement(dialect.claimSeqs);
+            }
+            claimSeqs.setLong(1, count);
+            claimSeqs.setLong(2, roomId);
+            try (ResultSet rs = claimSeqs.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : -1;
+            }
+        }
+
+        /** A message id of this writer's own. Ids taken in a transaction that rolls back are not used again. */
+        long nextId() throws SQLException {
+            if (nextId == idLimit) {
+                if (nextIdBlock == null) {
+                    nextIdBlock = connection.prepareStatement(dialect.nextIdBlock);
+                }
+                try (ResultSet rs = nextIdBlock.executeQuery()) {
+                    if (!rs.next()) {
+                        throw new SQLException("messages_seq returned no value");
+                    }
+                    nextId = rs.getLong(1);
+                }
+                idLimit = nextId + Message.ID_BLOCK;
+            }
+            return nextId++;
+        }
+
+        /** Queues the insert of a message; {@link #insertQueued()} sends them all. */
+        void queueInsert(long id, long roomId, long seq, Draft d, Instant createdAt) throws SQLException {
+            if (insert == null) {
+                insert = connection.prepareStatement(INSERT);
+            }
+            Draft.Reply r = d.reply();
+            insert.setLong(1, id);
+            insert.setLong(2, roomId);
+            insert.setLong(3, seq);
+            setString(4, d.clientId());
+            insert.setString(5, d.sender());
+            insert.setString(6, d.kind().wire());
+            insert.setString(7, d.text());
+            insert.setObject(8, OffsetDateTime.ofInstant(createdAt, ZoneOffset.UTC));
+            setString(9, r == null ? null : r.model());
+            setString(10, r == null ? null : r.turnId());
+            if (r == null) {
+                insert.setNull(11, Types.BOOLEAN);
+                insert.setNull(12, Types.BOOLEAN);
+                insert.setNull(13, Types.INTEGER);
+                insert.setNull(14, Types.INTEGER);
+            } else {
+                insert.setBoolean(11, r.cached());
+                if (r.cancelled()) {
+                    insert.setBoolean(12, true);
+                } else {
+                    insert.setNull(12, Types.BOOLEAN);
+                }
+                insert.setInt(13, r.inputTokens());
+                insert.setInt(14, r.outputTokens());
+            }
+            setString(15, r == null ? null : r.meta());
+            insert.addBatch();
+            rows++;
+        }
+
+        /** Sends the queued inserts as one batch. */
+        void insertQueued() throws SQLException {
+            if (rows > 0) {
+                insert.executeBatch();
+                rows = 0;
+            }
+        }
+
+        private void setString(int index, String value) throws SQLException {
+            if (value == null) {
+                insert.setNull(index, Types.VARCHAR);
+            } else {
+                insert.setString(index, value);
+            }
+        }
+
+        @Override
+        public void close() throws SQLException {
+            SQLException failure = null;
+            for (PreparedStatement s : new PreparedStatement[] { stored, claimSeqs, nextIdBlock, insert }) {
+                if (s == null) {
+                    continue;
+                }
+                try {
+                    s.close();
+                } catch (SQLException e) {
+                    if (failure == null) {
+                        failure = e;
+                    } else {
+                        failure.addSuppressed(e);
+                    }
+                }
+            }
+            if (failure != null) {
+                throw failure;
+            }
+        }
+    }
+
+    /** The idempotency key of a message in its room: sender and clientId. */
+    static String key(String sender, String clientId) {
+        return sender + '\u0000' + clientId;
+    }
+
+    private static Message read(ResultSet rs) throws SQLException {
+        Message m = new Message();
+        m.id = rs.getLong(1);
+        m.seq = rs.getLong(2);
+        m.clientId = rs.getString(3);
+        m.sender = rs.getString(4);
+        m.kind = MessageKind.of(rs.getString(5));
+        m.text = rs.getString(6);
+        m.createdAt = rs.getObject(7, OffsetDateTime.class).toInstant();
+        m.model = rs.getString(8);
+        m.turnId = rs.getString(9);
+        m.cached = rs.getObject(10, Boolean.class);
+        m.cancelled = rs.getObject(11, Boolean.class);
+        m.inputTokens = rs.getObject(12, Integer.class);
+        m.outputTokens = rs.getObject(13, Integer.class);
+        m.imported = rs.getObject(14, Boolean.class);
+        return m;
+    }
+}
