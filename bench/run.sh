@@ -6,6 +6,19 @@
 #   bench/run.sh --quick    smoke run (tiny loads, seconds per scenario): proves the harness works; writes
 #                           docs/perf/smoke/ only, labelled as a smoke run
 #
+#   bench/run.sh --cross-node
+#                           issue 10: two Parley nodes on PostgreSQL + Redis against one node, and a Redis cut
+#                           (docs/performance.md, "Several nodes"); about 4 min; replaces the section between the
+#                           bench:cross-node markers and writes docs/perf/cross-node.csv
+#   bench/run.sh --cross-node --quick
+#                           its smoke run (a room of 20, seconds per step): writes docs/perf/smoke/cross-node-smoke.* only
+#
+# --cross-node starts both nodes from target/quarkus-app (rebuilt for PostgreSQL first when it is not), one after the
+# other, both pinned to --server-cpus, on BENCH_DATABASE_URL (default jdbc:postgresql://127.0.0.1:5432/bench_nodes:
+# a database of its own, WIPED at the start of every run; BENCH_DATABASE_USER, default postgres) and BENCH_REDIS_URL,
+# with one random SECRET_KEY and a bus channel parley:bus:bench-<pid>-<run>. It cuts the nodes' pub/sub connections
+# only (CLIENT KILL ID … TYPE pubsub, found through /proc), not the other subscribers of that Redis.
+#
 # Extra options go to the generator: --runs N, --servers parley,socketio,vertx, --server-cpus 0.
 # Environment: BENCH_SKIP_BUILD=1 (reuse the built jars and node_modules), BENCH_REDIS_URL (Parley's Redis,
 # default redis://127.0.0.1:6379/13), BENCH_SERVER_JVM_OPTS (both JVM servers, default "-Xms512m -Xmx1g"),
@@ -20,15 +33,24 @@ repo=$(pwd)
 set +f
 java="$JAVA_HOME/bin/java"
 
+cross_node=0
+for a in "$@"; do
+  if [ "$a" = --cross-node ]; then cross_node=1; fi
+done
+needed="bench/target/parley-bench.jar target/quarkus-app/quarkus-run.jar"
+[ "$cross_node" = 1 ] || needed="$needed bench/socketio/node_modules/socket.io"
+
 if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
   echo "== building the server (./mvnw -DskipTests package)"
   ./mvnw -q -DskipTests package
   echo "== building the generator and the Vert.x peer (bench/pom.xml)"
   ./mvnw -q -f bench/pom.xml -DskipTests package
-  echo "== installing the socket.io peer (npm ci)"
-  (cd bench/socketio && npm ci --no-audit --no-fund --loglevel=error)
+  if [ "$cross_node" = 0 ]; then
+    echo "== installing the socket.io peer (npm ci)"
+    (cd bench/socketio && npm ci --no-audit --no-fund --loglevel=error)
+  fi
 fi
-for f in bench/target/parley-bench.jar bench/socketio/node_modules/socket.io; do
+for f in $needed; do
   [ -e "$f" ] || { echo "missing $f: run without BENCH_SKIP_BUILD=1" >&2; exit 1; }
 done
 

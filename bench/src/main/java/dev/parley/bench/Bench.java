@@ -30,7 +30,10 @@ import java.util.Map;
  * <pre>
  * java -jar bench/target/parley-bench.jar [--quick] [--runs N] [--servers parley,socketio,vertx]
  *      [--repo DIR] [--server-cpus 0] [--out FILE.md] [--charts DIR]
+ * java -jar bench/target/parley-bench.jar --cross-node [--quick] [--runs N] [--repo DIR] [--server-cpus 0] [--out FILE.md]
  * </pre>
+ *
+ * {@code --cross-node} measures two Parley nodes instead ({@link CrossNode}).
  */
 public final class Bench {
     private static final List<String> ALL_SERVERS = List.of("parley", "socketio", "vertx");
@@ -52,6 +55,10 @@ public final class Bench {
     public static void main(String[] args) throws Exception {
         System.setProperty("java.awt.headless", "true");
         Map<String, String> opts = options(args);
+        if (opts.containsKey("cross-node")) {
+            CrossNode.main(opts);
+            return;
+        }
         Settings settings = opts.containsKey("quick") ? Settings.smoke() : Settings.measurement();
         if (opts.containsKey("runs")) {
             settings = settings.withRuns(Integer.parseInt(opts.get("runs")));
@@ -69,6 +76,12 @@ public final class Bench {
         Bench bench = new Bench(settings, repo, opts.getOrDefault("server-cpus", "0"));
         LocalDateTime started = LocalDateTime.now();
         long t0 = System.nanoTime();
+        if (servers.contains("parley")) {
+            // a cross-node run leaves the package built for PostgreSQL: rebuild it now, not at a timed start
+            String url = System.getenv().getOrDefault("BENCH_DATABASE_URL", "");
+            ParleyLaunch.buildFor(repo, url.startsWith("jdbc:postgresql:") ? "postgresql" : "h2",
+                    repo.resolve("bench/target/runs"));
+        }
         try (Loop loop = new Loop()) {
             for (int run = 1; run <= settings.runs(); run++) {
                 for (String server : servers) {
@@ -95,7 +108,7 @@ public final class Bench {
                 throw new IllegalArgumentException("unexpected argument " + a);
             }
             String name = a.substring(2);
-            if (name.equals("quick")) {
+            if (name.equals("quick") || name.equals("cross-node")) {
                 opts.put(name, "true");
             } else if (i + 1 < args.length) {
                 opts.put(name, args[++i]);
@@ -114,39 +127,16 @@ public final class Bench {
         lines.add("machine: " + Environment.describe(repo));
         lines.add("servers pinned with `taskset -c " + serverCpus + "`; generator: "
                 + Environment.affinity() + ", one Vert.x event loop, JDK " + Runtime.version());
-        lines.add("JVM servers (Parley and the Vert.x peer) run with the same flags: `" + jvmFlags() + "`");
+        lines.add("JVM servers (Parley and the Vert.x peer) run with the same flags: `" + ParleyLaunch.jvmFlags() + "`");
         lines.add("Parley's database: " + (System.getenv("BENCH_DATABASE_URL") == null
                 ? "embedded H2, its default (durable acks, `WRITE_DELAY=0`)" : "`" + System.getenv("BENCH_DATABASE_URL") + "`"));
         return lines;
     }
 
-    private static String jvmFlags() {
-        return System.getenv().getOrDefault("BENCH_SERVER_JVM_OPTS", "-Xms512m -Xmx1g");
-    }
-
     private ServerUnderTest.Launch launch(String server, Path work) {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> jvm = new ArrayList<>(List.of(java));
-        jvm.addAll(Arrays.asList(jvmFlags().trim().split("\\s+")));
+        List<String> jvm = ParleyLaunch.java();
         return switch (server) {
-            case "parley" -> {
-                jvm.addAll(List.of("-jar", repo.resolve("target/quarkus-app/quarkus-run.jar").toString()));
-                Map<String, String> env = new java.util.HashMap<>(Map.of(
-                        "QUARKUS_HTTP_HOST", "127.0.0.1",
-                        "PARLEY_DATA_DIR", "./data",
-                        "REDIS_URL", System.getenv().getOrDefault("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13"),
-                        "MESSAGE_RATE_LIMIT", "0",
-                        "MAX_CONNECTIONS_PER_USER", "0",
-                        "REGISTER_RATE_LIMIT", "0"));
-                // PostgreSQL instead of the embedded H2: a jar built for it, and these (see docs/performance.md)
-                for (String name : List.of("DATABASE_URL", "DATABASE_USER", "DATABASE_PASSWORD")) {
-                    String value = System.getenv("BENCH_" + name);
-                    if (value != null) {
-                        env.put(name, value);
-                    }
-                }
-                yield new ServerUnderTest.Launch(server, jvm, env, work, "/q/health/ready");
-            }
+            case "parley" -> ParleyLaunch.launch(repo, server, work, Map.of());
             case "vertx" -> {
                 jvm.addAll(List.of("-cp", repo.resolve("bench/target/parley-bench.jar").toString(),
                         "dev.parley.bench.peer.VertxPeer"));
@@ -256,15 +246,20 @@ public final class Bench {
     }
 
     private void record(String server, int run, double rate, Fanout.Step r) {
-        put(server, run, SweepKeys.key(rate, "p50"), r.p50());
-        put(server, run, SweepKeys.key(rate, "p90"), r.p90());
-        put(server, run, SweepKeys.key(rate, "p99"), r.p99());
-        put(server, run, SweepKeys.key(rate, "max"), r.max());
-        put(server, run, SweepKeys.key(rate, "lost"), r.lost());
-        put(server, run, SweepKeys.key(rate, "errors"), r.errors());
-        put(server, run, SweepKeys.key(rate, "serverCpu"), r.serverCpuPct());
-        put(server, run, SweepKeys.key(rate, "cpuPer1000"), r.cpuMsPer1000());
-        put(server, run, SweepKeys.key(rate, "genCpu"), r.generatorCpuPct());
+        record(results, server, run, rate, r);
+    }
+
+    /** A sweep step's numbers under {@link SweepKeys}. */
+    static void record(Results results, String server, int run, double rate, Fanout.Step r) {
+        results.add(server, run, SweepKeys.key(rate, "p50"), r.p50());
+        results.add(server, run, SweepKeys.key(rate, "p90"), r.p90());
+        results.add(server, run, SweepKeys.key(rate, "p99"), r.p99());
+        results.add(server, run, SweepKeys.key(rate, "max"), r.max());
+        results.add(server, run, SweepKeys.key(rate, "lost"), r.lost());
+        results.add(server, run, SweepKeys.key(rate, "errors"), r.errors());
+        results.add(server, run, SweepKeys.key(rate, "serverCpu"), r.serverCpuPct());
+        results.add(server, run, SweepKeys.key(rate, "cpuPer1000"), r.cpuMsPer1000());
+        results.add(server, run, SweepKeys.key(rate, "genCpu"), r.generatorCpuPct());
     }
 
     private void durable(Loop loop, Target t, String server, int run, String key, String rooms, int roomCount,
@@ -287,17 +282,8 @@ public final class Bench {
         results.add(server, run, key, value);
     }
 
-    private interface Scenario {
-        void run() throws Exception;
-    }
-
     /** Runs one scenario; a failure is recorded for the report and the next scenario still runs. */
-    private void step(String server, int run, String name, Scenario scenario) {
-        try {
-            scenario.run();
-        } catch (Exception | AssertionError e) {
-            System.out.printf("  %s FAILED: %s%n", name, e);
-            results.failed(server, run, name, String.valueOf(e.getMessage()));
-        }
+    private void step(String server, int run, String name, Results.Scenario scenario) {
+        results.attempt(server, run, name, scenario);
     }
 }

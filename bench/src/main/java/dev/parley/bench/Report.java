@@ -37,19 +37,28 @@ final class Report {
         Path cpu = chartsDir.resolve("cpu-per-1000.png");
         Charts.latency(results, servers, settings.sweepRates(), latency);
         Charts.cpu(results, servers, settings.sweepRates(), cpu);
-        writeCsv(chartsDir.resolve(settings.quick() ? "results-smoke.csv" : "results.csv"));
+        writeCsv(results, chartsDir.resolve(settings.quick() ? "results-smoke.csv" : "results.csv"));
         String section = section(markdown.getParent().relativize(latency), markdown.getParent().relativize(cpu));
         Files.createDirectories(markdown.getParent());
         if (settings.quick()) {
             Files.writeString(markdown, "# Side-by-side benchmark: smoke run example\n\n" + section);
             return;
         }
+        replaceSection(markdown, START, END, section);
+    }
+
+    /**
+     * Replaces what lies between {@code start} and {@code end} (the markers included; {@code section} carries them)
+     * in the file, or appends {@code section} when the markers are not there.
+     */
+    static void replaceSection(Path markdown, String start, String end, String section) throws IOException {
+        Files.createDirectories(markdown.toAbsolutePath().getParent());
         String doc = Files.exists(markdown) ? Files.readString(markdown) : "";
-        int s = doc.indexOf(START);
-        int e = doc.indexOf(END);
+        int s = doc.indexOf(start);
+        int e = doc.indexOf(end);
         String updated;
         if (s >= 0 && e > s) {
-            int after = e + END.length();
+            int after = e + end.length();
             if (after < doc.length() && doc.charAt(after) == '\n') {
                 after++;
             }
@@ -253,7 +262,8 @@ final class Report {
         md.append('\n');
     }
 
-    private void writeCsv(Path csv) throws IOException {
+    /** Every value of every run, one a line. */
+    static void writeCsv(Results results, Path csv) throws IOException {
         Files.createDirectories(csv.getParent());
         StringBuilder out = new StringBuilder("server,run,metric,value\n");
         for (Results.Value v : results.all()) {

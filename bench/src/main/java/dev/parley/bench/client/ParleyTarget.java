@@ -24,12 +24,25 @@ import java.util.concurrent.Executors;
 public final class ParleyTarget extends WsTarget {
     private static final String PASSWORD = "bench-password";
     private final String userPrefix;
-    private final List<String> tokens = new ArrayList<>();
+    private final List<String> tokens;
 
     /** @param userPrefix makes usernames unique per run (letters and digits, ≤ 20 characters) */
     public ParleyTarget(Vertx vertx, String host, int port, String userPrefix) {
+        this(vertx, host, port, userPrefix, new ArrayList<>());
+    }
+
+    private ParleyTarget(Vertx vertx, String host, int port, String userPrefix, List<String> tokens) {
         super(vertx, host, port);
         this.userPrefix = userPrefix;
+        this.tokens = tokens;
+    }
+
+    /**
+     * The same users on another node of the same cluster (one database, one {@code SECRET_KEY}): users registered
+     * through either target log in through both, so register them once.
+     */
+    public ParleyTarget onNode(int nodePort) {
+        return new ParleyTarget(vertx, host, nodePort, userPrefix, tokens);
     }
 
     @Override

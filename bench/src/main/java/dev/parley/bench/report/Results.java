@@ -27,6 +27,21 @@ public final class Results {
         return values.stream().filter(v -> v.server().equals(server) && v.key().equals(key)).map(Value::value).toList();
     }
 
+    /** A scenario that may fail. */
+    public interface Scenario {
+        void run() throws Exception;
+    }
+
+    /** Runs one scenario; a failure is printed and recorded for the report, and the caller goes on with the next. */
+    public void attempt(String server, int run, String name, Scenario scenario) {
+        try {
+            scenario.run();
+        } catch (Exception | AssertionError e) {
+            System.out.printf("  %s FAILED: %s%n", name, e);
+            failed(server, run, name, String.valueOf(e.getMessage()));
+        }
+    }
+
     public synchronized List<Value> all() {
         return List.copyOf(values);
     }

@@ -8,7 +8,9 @@ import dev.parley.bench.server.Measured;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.time.Duration;
+import java.util.BitSet;
 import java.util.List;
+import java.util.function.IntUnaryOperator;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -16,14 +18,40 @@ import org.HdrHistogram.Histogram;
  * sending, open loop. Message k of a step is due at {@code t0 + k / rate}; its latency at each member is measured
  * from that intended time, not from when the generator got round to sending it, so a stalled server (or generator)
  * shows up as latency instead of silently lowering the rate (no coordinated omission).
+ *
+ * <p>With several nodes ({@code nodeOf} says which node member {@code i} is connected to; message k is sent by member
+ * {@code k % senders}) the latency is also split between the members on the sender's node and those on another node.
+ * Each member counts a message once: a second copy is counted as doubled, not delivered. Each step also keeps, per
+ * measured message, when it was due and when it last arrived on the sender's node and on another node
+ * ({@link Timeline}), so a disturbance at a known moment can be followed message by message.
  */
 public final class Fanout {
     /** One step's outcome; latencies in ms, CPU as % of one core. */
     public record Step(double offeredDeliveries, long messages, long expected, long delivered, long lost,
                        double p50, double p90, double p99, double max, double serverCpuPct, double cpuMsPer1000,
-                       double generatorCpuPct, long errors) {
+                       double generatorCpuPct, long errors, long doubled, Side sameNode, Side otherNode, Timeline timeline) {
         public boolean passes(double p99LimitMs) {
-            return lost == 0 && errors == 0 && p99 <= p99LimitMs;
+            return lost == 0 && doubled == 0 && errors == 0 && p99 <= p99LimitMs;
+        }
+    }
+
+    /** Latency at the members on the sender's node, or on another node (no deliveries: NaN). */
+    public record Side(long deliveries, double p50, double p99, double max) {
+    }
+
+    /**
+     * The measured messages in order (index i is message {@code warm + i} of the step): when each was due, and the
+     * {@link System#nanoTime()} of its last arrival at a member on its sender's node and on another node (0: none there).
+     */
+    public record Timeline(long t0Nanos, double periodNanos, long warmMessages, long[] lastOnSendersNode,
+                           long[] lastOnOtherNode) {
+        public int messages() {
+            return lastOnSendersNode.length;
+        }
+
+        /** When measured message {@code i} was due to be sent. */
+        public long dueNanos(int i) {
+            return t0Nanos + (long) ((warmMessages + i) * periodNanos);
         }
     }
 
@@ -32,24 +60,36 @@ public final class Fanout {
     private final String room;
     private final int members;
     private final int senders;
+    private final IntUnaryOperator nodeOf;
     private final Errors errors = new Errors();
     private List<Session> sessions = List.of();
     private Run current;
 
     public Fanout(Loop loop, Target target, String room, int members, int senders) {
+        this(loop, target, room, members, senders, i -> 0);
+    }
+
+    /** @param nodeOf the node member {@code i} is connected to (any int; only equality matters) */
+    public Fanout(Loop loop, Target target, String room, int members, int senders, IntUnaryOperator nodeOf) {
         this.loop = loop;
         this.target = target;
         this.room = room;
         this.members = members;
         this.senders = senders;
+        this.nodeOf = nodeOf;
     }
 
     public void open() {
-        Events events = new Events() {
+        sessions = loop.call(() -> Connections.open(target, members, 16, i -> room, this::eventsOf), Duration.ofMinutes(5))
+                .sessions();
+    }
+
+    private Events eventsOf(int member) {
+        return new Events() {
             @Override
             public void message(String r, String clientId) {
                 if (current != null) {
-                    current.delivered(clientId);
+                    current.delivered(member, clientId);
                 }
             }
 
@@ -62,8 +102,6 @@ public final class Fanout {
                 errors.add(what);
             }
         };
-        sessions = loop.call(() -> Connections.open(target, members, 16, i -> room, i -> events), Duration.ofMinutes(5))
-                .sessions();
     }
 
     /** Offers {@code deliveriesPerSecond} (messages/s × members) for warm-up then the measured window. */
@@ -93,7 +131,16 @@ public final class Fanout {
                 ms(h.getValueAtPercentile(50)), ms(h.getValueAtPercentile(90)), ms(h.getValueAtPercentile(99)),
                 ms(h.getMaxValue()), 100 * serverCpuSeconds / seconds,
                 expected == 0 ? 0 : serverCpuSeconds * 1000 / expected * 1000, 100 * generatorCpuSeconds / seconds,
-                errors.count() - errorsBefore);
+                errors.count() - errorsBefore, run.doubled, side(run.sameNode), side(run.otherNode),
+                new Timeline(run.t0, run.periodNanos, warmMessages, run.lastOnSendersNode, run.lastOnOtherNode));
+    }
+
+    private static Side side(Histogram h) {
+        if (h.getTotalCount() == 0) {
+            return new Side(0, Double.NaN, Double.NaN, Double.NaN);
+        }
+        return new Side(h.getTotalCount(), ms(h.getValueAtPercentile(50)), ms(h.getValueAtPercentile(99)),
+                ms(h.getMaxValue()));
     }
 
     public void close() {
@@ -112,11 +159,18 @@ public final class Fanout {
         final long total;
         final Measured server;
         final Histogram latency = new Histogram(3);
+        final Histogram sameNode = new Histogram(3);
+        final Histogram otherNode = new Histogram(3);
+        /** per member, the measured messages it has had (index k - warmMessages) */
+        final BitSet[] seen = new BitSet[members];
+        final long[] lastOnSendersNode;
+        final long[] lastOnOtherNode;
         final long self = ProcessHandle.current().pid();
         final Promise<Void> done = Promise.promise();
         long t0;
         long sent;
         long delivered;
+        long doubled;
         long windowStartNanos;
         long endNanos;
         long serverCpuStart;
@@ -130,6 +184,11 @@ public final class Fanout {
             this.warmMessages = warmMessages;
             this.total = total;
             this.server = server;
+            for (int i = 0; i < members; i++) {
+                seen[i] = new BitSet();
+            }
+            lastOnSendersNode = new long[(int) (total - warmMessages)];
+            lastOnOtherNode = new long[(int) (total - warmMessages)];
         }
 
         Future<Void> start(Duration drainMax) {
@@ -177,16 +236,27 @@ public final class Fanout {
             return sessions.get((int) (k % senders));
         }
 
-        void delivered(String clientId) {
+        void delivered(int member, String clientId) {
             if (clientId == null || !clientId.startsWith(prefix)) {
                 return; // an earlier step's straggler
             }
             long k = Long.parseLong(clientId, prefix.length(), clientId.length(), 10);
-            if (k >= warmMessages) {
-                long intended = t0 + (long) (k * periodNanos);
-                latency.recordValue(Math.max(0, (System.nanoTime() - intended) / 1000));
-                delivered++;
+            if (k < warmMessages) {
+                return;
             }
+            int index = (int) (k - warmMessages);
+            if (seen[member].get(index)) {
+                doubled++;
+                return;
+            }
+            seen[member].set(index);
+            long now = System.nanoTime();
+            long waited = Math.max(0, now - (t0 + (long) (k * periodNanos)));
+            boolean sameNode = nodeOf.applyAsInt(member) == nodeOf.applyAsInt((int) (k % senders));
+            latency.recordValue(waited / 1000);
+            (sameNode ? this.sameNode : otherNode).recordValue(waited / 1000);
+            (sameNode ? lastOnSendersNode : lastOnOtherNode)[index] = now;
+            delivered++;
         }
     }
 }

@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 /** One server process started for a run, pinned to its core with {@code taskset}, on a loopback port. */
 public final class ServerUnderTest implements Measured, AutoCloseable {
     private static final Duration READY_WITHIN = Duration.ofSeconds(90);
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     private final String name;
     private final int port;
     private final Process process;
@@ -58,7 +59,7 @@ public final class ServerUnderTest implements Measured, AutoCloseable {
     }
 
     private void awaitReady(String readyPath) throws IOException, InterruptedException {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        HttpClient http = HTTP;
         long deadline = System.nanoTime() + READY_WITHIN.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
@@ -90,6 +91,16 @@ public final class ServerUnderTest implements Measured, AutoCloseable {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /** GET {@code path} on the server: the body of a 200 answer; anything else fails. */
+    public String get(String path) throws IOException, InterruptedException {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IOException(name + " answered " + r.statusCode() + " to GET " + path);
+        }
+        return r.body();
     }
 
     public String name() {

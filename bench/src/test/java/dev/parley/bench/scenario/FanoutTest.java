@@ -60,4 +60,41 @@ class FanoutTest {
         assertEquals(0, step.lost());
         assertTrue(step.max() >= 250, "the stalled messages waited at least 250 ms from their intended time: " + step);
     }
+
+    @Test
+    void aSecondCopyAtAMemberIsCountedAsDoubledNotAsDelivered() {
+        // message 60 (measured) reaches every one of the 10 members twice
+        Fanout fanout = new Fanout(loop, new InMemoryTarget(loop.vertx(), id -> false, (user, id) -> 0, "t.60"::equals),
+                "room", 10, 2);
+        fanout.open();
+        Fanout.Step step = fanout.step("t", 1_000, Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(5),
+                self);
+        assertEquals(1_000, step.delivered());
+        assertEquals(0, step.lost());
+        assertEquals(10, step.doubled());
+        assertFalse(step.passes(1_000));
+    }
+
+    @Test
+    void withSeveralNodesTheLatencyIsSplitByTheSendersNodeAndEachMessagesLastArrivalIsKept() {
+        // members alternate between two nodes (as SplitTarget opens them), and so do the 2 senders; message 60, sent by
+        // member 0 (node 0), reaches the members of node 1 only after 200 ms
+        InMemoryTarget server = new InMemoryTarget(loop.vertx(), id -> false,
+                (user, id) -> id.equals("t.60") && user % 2 == 1 ? 200 : 0, id -> false);
+        Fanout fanout = new Fanout(loop, server, "room", 10, 2, i -> i % 2);
+        fanout.open();
+        Fanout.Step step = fanout.step("t", 1_000, Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(5),
+                self);
+        assertEquals(0, step.lost());
+        assertEquals(500, step.sameNode().deliveries());
+        assertEquals(500, step.otherNode().deliveries());
+        assertTrue(step.otherNode().max() >= 200, step.toString());
+        assertTrue(step.sameNode().max() < 100, step.toString());
+        Fanout.Timeline t = step.timeline();
+        assertEquals(100, t.messages());
+        int sixty = 10; // measured message 10 is message 60 of the step
+        assertTrue(t.lastOnOtherNode()[sixty] - t.dueNanos(sixty) >= 200_000_000L);
+        assertTrue(t.lastOnSendersNode()[sixty] - t.dueNanos(sixty) < 100_000_000L);
+        assertTrue(t.lastOnOtherNode()[sixty + 1] - t.dueNanos(sixty + 1) < 100_000_000L);
+    }
 }

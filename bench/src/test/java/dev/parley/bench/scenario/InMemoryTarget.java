@@ -13,16 +13,34 @@ import java.util.function.Predicate;
 
 /**
  * A server inside the generator's event loop, for testing the scenarios' accounting: a send is delivered to every
- * member of the room on the next loop turn, then acked; messages whose clientId {@code drop} accepts are lost.
+ * member of the room on the next loop turn, then acked; messages whose clientId {@code drop} accepts are lost. A
+ * {@link Delay} may hold some deliveries back and {@code twice} have some delivered twice.
  */
 final class InMemoryTarget implements Target {
+    /** How long member {@code user} waits for message {@code clientId}, in ms (0: the next loop turn). */
+    @FunctionalInterface
+    interface Delay {
+        long millis(int user, String clientId);
+    }
+
+    private record Member(int user, Events events) {
+    }
+
     private final Vertx vertx;
     private final Predicate<String> drop;
-    private final Map<String, List<Events>> rooms = new HashMap<>();
+    private final Delay delay;
+    private final Predicate<String> twice;
+    private final Map<String, List<Member>> rooms = new HashMap<>();
 
     InMemoryTarget(Vertx vertx, Predicate<String> drop) {
+        this(vertx, drop, (user, id) -> 0, id -> false);
+    }
+
+    InMemoryTarget(Vertx vertx, Predicate<String> drop, Delay delay, Predicate<String> twice) {
         this.vertx = vertx;
         this.drop = drop;
+        this.delay = delay;
+        this.twice = twice;
     }
 
     @Override
@@ -41,10 +59,11 @@ final class InMemoryTarget implements Target {
 
     @Override
     public Future<Session> open(int user, Events events) {
+        Member self = new Member(user, events);
         return Future.succeededFuture(new Session() {
             @Override
             public Future<Void> join(String room) {
-                rooms.computeIfAbsent(room, r -> new ArrayList<>()).add(events);
+                rooms.computeIfAbsent(room, r -> new ArrayList<>()).add(self);
                 return Future.succeededFuture();
             }
 
@@ -52,7 +71,17 @@ final class InMemoryTarget implements Target {
             public void send(String room, String clientId, String text) {
                 vertx.runOnContext(v -> {
                     if (!drop.test(clientId)) {
-                        rooms.get(room).forEach(member -> member.message(room, clientId));
+                        for (Member member : rooms.get(room)) {
+                            long millis = delay.millis(member.user(), clientId);
+                            int copies = twice.test(clientId) ? 2 : 1;
+                            for (int c = 0; c < copies; c++) {
+                                if (millis <= 0) {
+                                    member.events().message(room, clientId);
+                                } else {
+                                    vertx.setTimer(millis, id -> member.events().message(room, clientId));
+                                }
+                            }
+                        }
                     }
                     events.ack(room, clientId);
                 });
@@ -65,7 +94,7 @@ final class InMemoryTarget implements Target {
 
             @Override
             public Future<Void> close() {
-                rooms.values().forEach(members -> members.remove(events));
+                rooms.values().forEach(members -> members.remove(self));
                 return Future.succeededFuture();
             }
         });
