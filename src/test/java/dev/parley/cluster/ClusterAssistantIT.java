@@ -178,6 +178,26 @@ class ClusterAssistantIT {
     }
 
     /** The next stored assistant message a client receives. */
+    @Test
+    void aModelSetWithSlashModelThroughOneNodeIsUsedByTurnsAskedThroughTheOther() {
+        String room = unique("model");
+        try (WsClient owner = member(nodes.a, unique("own"), room); WsClient onB = member(nodes.b, unique("bo"), room)) {
+            // a first turn through b: node b now knows (and keeps) the room's assistant settings
+            nodes.ollama.reply("first");
+            onB.say(room, "q1", "@assistant one");
+            assertThat(reply(onB).path("model").asText()).isEqualTo("ollama/llama3.2");
+
+            owner.say(room, "m", "/model ollama/qwen2.5:0.5b");
+            onB.await("message", m -> "system".equals(m.path("kind").asText()) && m.path("text").asText().contains("qwen2.5:0.5b"));
+
+            nodes.ollama.reply("second");
+            onB.say(room, "q2", "@assistant two");
+            assertThat(reply(onB).path("model").asText()).isEqualTo("ollama/qwen2.5:0.5b");
+            List<dev.parley.assistant.standin.StandIn.Request> asked = nodes.ollama.chatRequests();
+            assertThat(asked.get(asked.size() - 1).body().path("model").asText()).isEqualTo("qwen2.5:0.5b");
+        }
+    }
+
     private static JsonNode reply(WsClient client) {
         return client.await("message", m -> "assistant".equals(m.path("kind").asText()));
     }

@@ -129,7 +129,16 @@ final class TwoNodes implements AutoCloseable {
         return Files.createTempDirectory(ROOT, prefix);
     }
 
+    /** Creates the nodes' database when the server lacks it (a fresh machine has only {@code test}), or empties it. */
     private static void wipeDatabase() throws SQLException {
+        String name = PG_URL.substring(PG_URL.lastIndexOf('/') + 1).replaceAll("[?].*", "");
+        String server = PG_URL.substring(0, PG_URL.lastIndexOf('/') + 1) + "postgres";
+        try (Connection c = DriverManager.getConnection(server, PG_USER, ""); Statement s = c.createStatement()) {
+            var found = s.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + name.replace("'", "''") + "'");
+            if (!found.next()) {
+                s.execute("CREATE DATABASE \"" + name.replace("\"", "\"\"") + "\"");
+            }
+        }
         try (Connection c = DriverManager.getConnection(PG_URL, PG_USER, ""); Statement s = c.createStatement()) {
             s.execute("DROP SCHEMA public CASCADE");
             s.execute("CREATE SCHEMA public");
