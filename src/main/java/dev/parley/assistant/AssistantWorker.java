@@ -124,25 +124,26 @@ public class AssistantWorker {
         }
         turn.start(hub, relay, ahead > 0 ? ahead : null);
         l.turns.submit(() -> {
+            RoomTurnLock.Held room = null;
             try {
+                // with several nodes, one turn per room among them: wait for the room before taking a worker
+                room = roomLock.acquire(turn);
                 running.acquireUninterruptibly();
                 try {
-                    RoomTurnLock.Held room = roomLock.acquire(turn); // with several nodes: one turn per room among them
-                    try {
-                        runner.run(turn);
-                    } finally {
-                        room.release();
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    fail(turn, ErrorCode.INTERNAL, "the server is stopping; ask again");
+                    runner.run(turn);
                 } finally {
                     running.release();
                 }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                fail(turn, ErrorCode.INTERNAL, "the server is stopping; ask again");
             } catch (RuntimeException | Error e) {
                 LOG.errorf(e, "turn %s in room %s failed", turn.id, turn.room);
                 fail(turn, ErrorCode.INTERNAL, "the assistant failed on the server; the error is logged");
             } finally {
+                if (room != null) {
+                    room.release();
+                }
                 turn.finish();
                 synchronized (l.open) {
                     l.open.remove(turn);

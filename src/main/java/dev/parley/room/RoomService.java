@@ -58,13 +58,10 @@ public class RoomService {
     }
 
     /**
-     * Fired after a room's settings (mode, model, privacy, members…) changed, here or on another node
-     * ({@code fromPeer}), so caches can forget them and removed members leave.
+     * Fired after a room's settings (mode, model, privacy, members…) changed, here or on another node, so caches can
+     * forget them and removed members leave.
      */
-    public record RoomChanged(String name, boolean fromPeer) {
-        public RoomChanged(String name) {
-            this(name, false);
-        }
+    public record RoomChanged(String name) {
     }
 
     /** Fired after a room is deleted, here or on another node, so live subscribers can be told. */
