@@ -4,8 +4,8 @@ import dev.parley.chat.ChatSession;
 import dev.parley.chat.Outbox;
 import dev.parley.chat.RoomHub;
 import dev.parley.protocol.ServerEvent;
-import java.util.HashSet;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What this node's members see of one assistant turn, whether the turn runs here or on another node: its frames go
@@ -19,7 +19,12 @@ final class TurnFrames {
     final long replyTo;
     final String model;
     private final StringBuilder streamed = new StringBuilder();
-    private final Set<String> receivers = new HashSet<>();
+    /**
+     * The connections that got the start. Filled and read by the broadcasts' filters, which run later on each
+     * member's event loop (hence a concurrent set), and kept after the end: a piece already on its way to a loop
+     * still finds its receivers there.
+     */
+    private final Set<String> receivers = ConcurrentHashMap.newKeySet();
     private boolean finished;
 
     TurnFrames(String room, String id, long replyTo, String model) {
@@ -94,7 +99,6 @@ final class TurnFrames {
     synchronized boolean finish() {
         boolean first = !finished;
         finished = true;
-        receivers.clear();
         return first;
     }
 }
