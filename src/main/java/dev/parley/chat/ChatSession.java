@@ -5,6 +5,7 @@ import dev.parley.room.RoomRef;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.vertx.core.Context;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocketBase;
 import java.util.ArrayDeque;
 import java.util.Collection;
@@ -225,6 +226,26 @@ public final class ChatSession {
 
     void heard() {
         lastHeardNanos = System.nanoTime();
+    }
+
+    /** The sweep's thread alone reads and sets it: when this connection was last given a ping. */
+    private long lastPingNanos = System.nanoTime();
+
+    /** On the sweep's thread: true (and counted as pinged from now) when a ping is due after {@code intervalNanos}. */
+    boolean pingDue(long nowNanos, long intervalNanos) {
+        if (nowNanos - lastPingNanos < intervalNanos) {
+            return false;
+        }
+        lastPingNanos = nowNanos;
+        return true;
+    }
+
+    /** Sends a ping, on the event loop; the client's pong is a sign of life ({@link #heard}). */
+    void ping() {
+        assertOwner();
+        if (!tooSlow && !socket.isClosed()) {
+            socket.writePing(Buffer.buffer());
+        }
     }
 
     long silentNanos() {
