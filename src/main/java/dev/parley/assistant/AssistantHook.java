@@ -7,6 +7,8 @@ import dev.parley.chat.ChatSession;
 import dev.parley.chat.MessageHook;
 import dev.parley.chat.Outbox;
 import dev.parley.chat.SendOutcome;
+import dev.parley.cluster.ClusterBus;
+import dev.parley.cluster.ClusterListener;
 import dev.parley.message.Draft;
 import dev.parley.protocol.ErrorCode;
 import dev.parley.protocol.MessageKind;
@@ -47,8 +49,11 @@ public class AssistantHook implements MessageHook {
     private final TurnRelay relay;
 
     AssistantHook(AssistantConfig config, AssistantWorker worker, TurnRunner runner, TurnRateLimit rateLimit, SlashCommands commands,
-            Outbox outbox, TurnRelay relay) {
+            Outbox outbox, TurnRelay relay, ClusterBus bus) {
         this.relay = relay;
+        if (bus.enabled()) {
+            bus.listen(forgetAfterLostTraffic);
+        }
         this.config = config;
         this.worker = worker;
         this.runner = runner;
@@ -106,6 +111,14 @@ public class AssistantHook implements MessageHook {
     void roomChanged(@Observes RoomService.RoomChanged event) {
         settings.remove(event.name());
     }
+
+    /** With several nodes: a room change said on the bus while it was cut is lost, so every room is read again. */
+    private final ClusterListener forgetAfterLostTraffic = new ClusterListener() {
+        @Override
+        public void missedTraffic() {
+            settings.clear();
+        }
+    };
 
     private Settings settings(String room) {
         Settings known = settings.get(room);

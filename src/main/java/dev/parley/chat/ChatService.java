@@ -1,5 +1,7 @@
 package dev.parley.chat;
 
+import dev.parley.cluster.ClusterBus;
+import dev.parley.cluster.ClusterListener;
 import dev.parley.config.ParleyConfig;
 import dev.parley.message.Draft;
 import dev.parley.message.HistoryService;
@@ -54,8 +56,19 @@ public class ChatService {
     private final ExecutorService blocking = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("parley-chat-", 0).factory());
 
     ChatService(RoomService rooms, HistoryService history, MessageWriter writer, RoomHub hub, PresenceTracker presence,
-            TypingTracker typing, Outbox outbox, ParleyConfig config, Instance<MessageHook> hooks, SendRateLimit sendRate) {
+            TypingTracker typing, Outbox outbox, ParleyConfig config, Instance<MessageHook> hooks, SendRateLimit sendRate,
+            ClusterBus bus) {
         this.sendRate = sendRate;
+        if (bus.enabled()) {
+            bus.listen(new ClusterListener() {
+                @Override
+                public void missedTraffic() {
+                    // a room change said on the bus meanwhile is lost with it: every room this node has members in is
+                    // checked again (off the bus's thread: it reads the database)
+                    blocking.execute(() -> hub.roomNames().forEach(name -> roomChanged(new RoomService.RoomChanged(name))));
+                }
+            });
+        }
         this.rooms = rooms;
         this.history = history;
         this.writer = writer;

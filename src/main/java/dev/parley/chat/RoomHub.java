@@ -176,6 +176,11 @@ public class RoomHub implements MessageFanout {
         return all;
     }
 
+    /** The rooms this node has subscriptions in, now. */
+    List<String> roomNames() {
+        return List.copyOf(rooms.keySet());
+    }
+
     /** Rooms with at least one subscription (for tests and metrics). */
     int activeRooms() {
         return rooms.size();
