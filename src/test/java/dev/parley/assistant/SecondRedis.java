@@ -1,8 +1,8 @@
 package dev.parley.assistant;
 
+import dev.parley.support.Ports;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -16,11 +16,7 @@ public class SecondRedis implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public Map<String, String> start() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        port = Ports.free(); // the same port again after a stop: outgoing connections must not take it meanwhile
         launch();
         return Map.of("quarkus.redis.hosts", "redis://127.0.0.1:" + port);
     }

@@ -2,9 +2,9 @@ package dev.parley.durability;
 
 import static org.awaitility.Awaitility.await;
 
+import dev.parley.support.Ports;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -35,7 +35,7 @@ public final class ServerProcess implements AutoCloseable {
     /** A server run from another copy of the packaged distribution ({@code quarkus-app/}). */
     public ServerProcess(Path distribution, Path dataDir, Map<String, String> extraEnv) throws IOException {
         this.distribution = distribution;
-        this.port = freePort();
+        this.port = Ports.free();
         this.log = dataDir.resolve("server.log");
         // DATABASE_URL, SECRET_KEY and the data dir are left unset on purpose: the defaults are under test. The
         // abuse limits are off unless a test sets them: these tests stream thousands of messages from one user.
@@ -85,7 +85,8 @@ public final class ServerProcess implements AutoCloseable {
 
     private boolean ready() {
         if (!process.isAlive()) {
-            throw new IllegalStateException("server exited with " + process.exitValue() + "; see " + log);
+            throw new IllegalStateException("server exited with " + process.exitValue() + "; the end of " + log + ":\n"
+                    + tail(40));
         }
         try {
             HttpResponse<Void> r = HTTP.send(HttpRequest.newBuilder(base().resolve("/q/health/ready")).build(),
@@ -96,6 +97,16 @@ public final class ServerProcess implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
+        }
+    }
+
+    /** The last {@code lines} lines of the server's output, so a failed start explains itself in the test report. */
+    private String tail(int lines) {
+        try {
+            List<String> all = Files.exists(log) ? Files.readAllLines(log) : List.of();
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException | UncheckedIOException e) {
+            return "(unreadable: " + e + ")";
         }
     }
 
@@ -149,11 +160,5 @@ public final class ServerProcess implements AutoCloseable {
             });
         }
         return to;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }
