@@ -170,7 +170,7 @@ public final class Bench {
             step(server, run, "warm-up", () -> {
                 Fanout f = new Fanout(loop, t, "warm-" + tag, settings.members(), settings.senders());
                 f.open();
-                f.step("w", settings.referenceRate() / 2, Duration.ZERO, settings.warmUp(), settings.stepDrain(), s);
+                f.step("w", settings.referenceRate(), Duration.ZERO, settings.warmUp(), settings.stepDrain(), s);
                 f.close();
             });
             step(server, run, "idle", () -> {

@@ -34,7 +34,7 @@ record Settings(
         long oneshotGapMillis) {
 
     static Settings measurement() {
-        return new Settings(false, 2, 100, Duration.ofSeconds(15), 100, 10, 20_000,
+        return new Settings(false, 2, 100, Duration.ofSeconds(45), 100, 10, 20_000,
                 List.of(2_000d, 5_000d, 10_000d, 15_000d, 20_000d, 25_000d, 30_000d, 40_000d, 50_000d, 60_000d,
                         80_000d, 100_000d),
                 Duration.ofSeconds(3), Duration.ofSeconds(10), Duration.ofSeconds(5), 50,
