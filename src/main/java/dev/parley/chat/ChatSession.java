@@ -231,9 +231,13 @@ public final class ChatSession {
     /** The sweep's thread alone reads and sets it: when this connection was last given a ping. */
     private long lastPingNanos = System.nanoTime();
 
-    /** On the sweep's thread: true (and counted as pinged from now) when a ping is due after {@code intervalNanos}. */
+    /**
+     * On the sweep's thread: true (and counted as pinged from now) when the connection has been silent for
+     * {@code intervalNanos} and was not pinged within it. A connection that sends frames is never pinged: what it sends
+     * already shows it alive.
+     */
     boolean pingDue(long nowNanos, long intervalNanos) {
-        if (nowNanos - lastPingNanos < intervalNanos) {
+        if (nowNanos - lastPingNanos < intervalNanos || nowNanos - lastHeardNanos < intervalNanos) {
             return false;
         }
         lastPingNanos = nowNanos;

@@ -94,8 +94,11 @@ public interface ParleyConfig {
         @WithDefault("65536")
         int maxFrameBytes();
 
-        /** Interval between server pings on each connection. */
-        @WithDefault("10s")
+        /**
+         * A connection silent (no frame, no pong) for this long gets a ping; a talking one gets none. Below
+         * {@link #heartbeatTimeout()}, with room for the pong to come back.
+         */
+        @WithDefault("15s")
         Duration pingInterval();
 
         /** A connection not heard from (frame or pong) for this long is closed and shown offline. */

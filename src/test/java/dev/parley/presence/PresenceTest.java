@@ -11,6 +11,8 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** SPEC §2 presence and typing. */
@@ -97,6 +99,24 @@ class PresenceTest {
             assertThat(ghost.awaitCloseCode()).isEqualTo(1001);
             JsonNode offline = alice.await("presence", p -> "offline".equals(p.path("status").asText()));
             assertThat(offline.path("user").asText()).isEqualTo(ghostName);
+        }
+    }
+
+    @Test
+    void aConnectionThatKeepsTalkingGetsNoPingsAndStaysConnected() throws Exception {
+        String room = unique("r");
+        try (RawWs talker = new RawWs(base, register(unique("talker")))) {
+            talker.sendFrame(1, ("{\"type\":\"join_room\",\"room\":\"" + room + "\"}").getBytes(StandardCharsets.UTF_8));
+            assertThat(talker.nextText()).contains("\"joined\"");
+            List<Integer> skipped = new ArrayList<>();
+            // the client talks every 0.4 s for 4 s: past the test ping interval (1 s) and heartbeat timeout (3 s). It
+            // answers no ping, so a ping sent to it would show here, and silence would have closed it.
+            for (int i = 0; i < 10; i++) {
+                talker.sendFrame(1, "{\"type\":\"ping\"}".getBytes(StandardCharsets.UTF_8));
+                assertThat(talker.nextText(skipped::add)).contains("\"pong\"");
+                Thread.sleep(400); // the client's own pace, not a wait for the server
+            }
+            assertThat(skipped).as("WebSocket frames other than text sent to a talking connection").doesNotContain(9);
         }
     }
 

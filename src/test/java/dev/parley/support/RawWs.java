@@ -9,6 +9,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.IntConsumer;
 
 /**
  * A WebSocket client written on a bare socket, for what a well-behaved client library cannot do: send a text frame
@@ -125,10 +126,16 @@ public final class RawWs implements AutoCloseable {
 
     /** Reads the next text frame, skipping others. */
     public String nextText() throws IOException {
+        return nextText(opcode -> { });
+    }
+
+    /** Reads the next text frame; the opcodes of the frames skipped before it (pings: 9) go to {@code skipped}. */
+    public String nextText(IntConsumer skipped) throws IOException {
         for (Frame f = readFrame(); f != null; f = readFrame()) {
             if (f.opcode() == 1) {
                 return new String(f.payload(), StandardCharsets.UTF_8);
             }
+            skipped.accept(f.opcode());
         }
         throw new IOException("connection closed");
     }
