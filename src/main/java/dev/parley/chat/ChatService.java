@@ -100,12 +100,13 @@ public class ChatService {
         blocking.execute(() -> {
             Subscription sub = null;
             try {
-                RoomRef room = rooms.joinOrCreate(name, session.caller());
+                RoomService.Entry entry = rooms.joinOrCreate(name, session.caller());
+                RoomRef room = entry.room();
                 sub = hub.subscribe(name, session); // before the snapshot: see Subscription
                 HistoryService.Snapshot snapshot = history.snapshot(room.id(), name, join.since(), join.epoch());
                 writer.known(room.id(), name, snapshot.lastSeq());
                 Subscription joined = sub;
-                session.run(() -> joined(session, room, joined, snapshot));
+                session.run(() -> joined(session, room, entry.members(), joined, snapshot));
             } catch (Throwable failure) {
                 Subscription abandoned = sub;
                 session.run(() -> {
@@ -120,7 +121,8 @@ public class ChatService {
     }
 
     /** On the event loop: the join's database work is done; the connection enters the room. */
-    private void joined(ChatSession session, RoomRef room, Subscription sub, HistoryService.Snapshot snapshot) {
+    private void joined(ChatSession session, RoomRef room, List<String> stored, Subscription sub,
+            HistoryService.Snapshot snapshot) {
         String name = room.name();
         try {
             if (session.ended() || sub.revoked()) {
@@ -142,7 +144,7 @@ public class ChatService {
                 hub.broadcast(name, new ServerEvent.Presence(name, user, "online"), s -> !s.user().equals(user));
             }
             session.enter(room, sub);
-            sub.activate(outbox.encode(new ServerEvent.Joined(name, room.id(), members(room, name), snapshot.messages(),
+            sub.activate(outbox.encode(new ServerEvent.Joined(name, room.id(), members(stored, name), snapshot.messages(),
                     snapshot.lastSeq(), snapshot.recovered())), snapshot.lastSeq());
             for (MessageHook hook : hooks) {
                 hook.joined(session, name);
@@ -154,8 +156,9 @@ public class ChatService {
         }
     }
 
-    private List<ServerEvent.Member> members(RoomRef room, String name) {
-        Set<String> users = new LinkedHashSet<>(room.members());
+    /** The stored members in the order they joined, then whoever else is online here (an admin in a private room). */
+    private List<ServerEvent.Member> members(List<String> stored, String name) {
+        Set<String> users = new LinkedHashSet<>(stored);
         users.addAll(presence.online(name));
         List<ServerEvent.Member> members = new ArrayList<>(users.size());
         for (String user : users) {

@@ -6,17 +6,26 @@ import dev.parley.protocol.MessageView;
 import dev.parley.protocol.ProtocolException;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.inject.Singleton;
+import jakarta.persistence.PersistenceException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import javax.sql.DataSource;
 
 /** Reads a room's history: pages for REST, and the snapshot a join or resume is served from. */
 @Singleton
 public class HistoryService {
+    private static final String LAST_SEQ = "SELECT last_seq FROM rooms WHERE id = ?";
     private final ParleyConfig config;
+    private final DataSource dataSource;
 
-    HistoryService(ParleyConfig config) {
+    HistoryService(ParleyConfig config, DataSource dataSource) {
         this.config = config;
+        this.dataSource = dataSource;
     }
 
     /** A page of history, ascending by seq; {@code hasMore} tells whether more lie further in the paging direction. */
@@ -39,26 +48,43 @@ public class HistoryService {
         return snapshot(roomId, room, resumeFrom);
     }
 
+    /**
+     * The room's last seq is read on plain JDBC; a join that has nothing to read (a resume that missed nothing, an
+     * empty room) ends there, without a transaction. Otherwise the messages up to that seq are read.
+     */
     private Snapshot snapshot(long roomId, String room, Long since) {
+        long last = lastSeq(roomId, room);
+        if (since != null && since >= last) {
+            return new Snapshot(List.of(), last, true);
+        }
+        if (since == null && last == 0) {
+            return new Snapshot(List.of(), 0, false);
+        }
+        int max = config.history().resumeMaxMessages();
         return QuarkusTransaction.requiringNew().call(() -> {
-            Long last = Message.getEntityManager()
-                    .createQuery("select r.lastSeq from Room r where r.id = :id", Long.class)
-                    .setParameter("id", roomId).getResultList().stream().findFirst().orElse(null);
-            if (last == null) {
-                throw new ProtocolException(ErrorCode.NOT_FOUND, "no such room: " + room);
-            }
-            int max = config.history().resumeMaxMessages();
             if (since == null) {
                 return new Snapshot(newest(roomId, room, last, config.history().joinPage()), last, false);
-            }
-            if (since >= last) {
-                return new Snapshot(List.of(), last, true);
             }
             if (last - since <= max) {
                 return new Snapshot(range(roomId, room, since, last, max), last, true);
             }
             return new Snapshot(newest(roomId, room, last, max), last, false);
         });
+    }
+
+    private long lastSeq(long roomId, String room) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement query = connection.prepareStatement(LAST_SEQ)) {
+            query.setLong(1, roomId);
+            try (ResultSet row = query.executeQuery()) {
+                if (!row.next()) {
+                    throw new ProtocolException(ErrorCode.NOT_FOUND, "no such room: " + room);
+                }
+                return row.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new PersistenceException("reading room " + room + " failed", e);
+        }
     }
 
     /** At most {@code limit} messages of a room above seq {@code after}, ascending, in a transaction of their own (gap filling). */

@@ -13,6 +13,12 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Singleton;
 import jakarta.persistence.PersistenceException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -26,6 +32,7 @@ import java.util.Set;
 import java.util.function.Predicate;
 import java.util.concurrent.Executors;
 import java.util.stream.Stream;
+import javax.sql.DataSource;
 import org.jboss.logging.Logger;
 
 /** Rooms: creation, visibility, metadata, membership. Private rooms answer as absent to anyone who may not see them. */
@@ -37,12 +44,15 @@ public class RoomService {
     private final Event<RoomChanged> changed;
 
     private final ClusterBus bus;
+    private final DataSource dataSource;
     /** Applies other nodes' room changes one at a time, in their order, off the bus's event loop (observers read the database). */
     private final Mailbox fromPeers = new Mailbox(Executors.newVirtualThreadPerTaskExecutor(),
             t -> LOG.error("applying another node's room change failed", t));
 
-    RoomService(PresenceTracker presence, Event<RoomDeleted> deleted, Event<RoomChanged> changed, ClusterBus bus) {
+    RoomService(PresenceTracker presence, Event<RoomDeleted> deleted, Event<RoomChanged> changed, ClusterBus bus,
+            DataSource dataSource) {
         this.presence = presence;
+        this.dataSource = dataSource;
         this.deleted = deleted;
         this.changed = changed;
         this.bus = bus;
@@ -111,21 +121,84 @@ public class RoomService {
         return room;
     }
 
+    /** A join's answer: the room, and its members in the order they joined (for {@code joined}; not kept). */
+    public record Entry(RoomRef room, List<String> members) {
+    }
+
+    private static final String FIND_ROOM = "SELECT id, is_private, owner FROM rooms WHERE name = ?";
+    private static final String MEMBERS = "SELECT username FROM room_members WHERE room_id = ? ORDER BY joined_at, username";
+    private static final String ADD_MEMBER = "INSERT INTO room_members (room_id, username, joined_at) VALUES (?, ?, ?)";
+
     /**
      * Joins a room for the chat path: creates it (public, owned by the caller) when it does not exist, records the
      * caller as a member of a public room, refuses a private room the caller is not in with {@code not_found}.
+     *
+     * <p>An existing room is read and the membership written on plain JDBC: two reads, and one insert only for a
+     * first join. Hibernate would load every membership as an entity and check each one at the flush, for every join
+     * (a reconnect storm into a big room would cost the square of its size).
      */
-    public RoomRef joinOrCreate(String name, Caller caller) {
+    public Entry joinOrCreate(String name, Caller caller) {
         RoomNames.requireRoom(name);
         for (int attempt = 1; ; attempt++) {
             try {
-                return QuarkusTransaction.requiringNew().call(() -> joinTx(name, caller));
+                Entry existing = joinExisting(name, caller);
+                return existing != null ? existing : QuarkusTransaction.requiringNew().call(() -> createTx(name, caller));
             } catch (RuntimeException e) {
                 // another connection created the room or recorded the same membership at the same moment (two tabs
                 // of one user joining for the first time): it exists now, so the next attempt finds it
                 if (attempt >= 5 || !isUniqueViolation(e)) {
                     throw e;
                 }
+            }
+        }
+    }
+
+    /** Joins a room that exists, or answers null when there is none of that name. */
+    private Entry joinExisting(String name, Caller caller) {
+        try (Connection connection = dataSource.getConnection()) {
+            RoomRef room;
+            try (PreparedStatement find = connection.prepareStatement(FIND_ROOM)) {
+                find.setString(1, name);
+                try (ResultSet row = find.executeQuery()) {
+                    if (!row.next()) {
+                        return null;
+                    }
+                    room = new RoomRef(row.getLong(1), name, row.getBoolean(2), row.getString(3));
+                }
+            }
+            List<String> members = members(connection, room.id());
+            String user = caller.username();
+            if (!members.contains(user)) {
+                if (room.isPrivate()) {
+                    if (!caller.admin()) {
+                        throw new ProtocolException(ErrorCode.NOT_FOUND, "no such room: " + name);
+                    }
+                } else {
+                    // one statement, committed on its own (the connection is in auto-commit)
+                    try (PreparedStatement add = connection.prepareStatement(ADD_MEMBER)) {
+                        add.setLong(1, room.id());
+                        add.setString(2, user);
+                        add.setObject(3, OffsetDateTime.now(ZoneOffset.UTC));
+                        add.executeUpdate();
+                    }
+                    members.add(user);
+                }
+            }
+            return new Entry(room, members);
+        } catch (SQLException e) {
+            throw new PersistenceException("joining room " + name + " failed", e);
+        }
+    }
+
+    private static List<String> members(Connection connection, long roomId) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement(MEMBERS)) {
+            query.setLong(1, roomId);
+            try (ResultSet rows = query.executeQuery()) {
+                List<String> members = new ArrayList<>();
+                while (rows.next()) {
+                    members.add(rows.getString(1));
+                }
+                return members;
             }
         }
     }
@@ -143,22 +216,16 @@ public class RoomService {
         return false;
     }
 
-    private RoomRef joinTx(String name, Caller caller) {
-        Room room = Room.findByName(name).orElse(null);
-        if (room == null) {
-            room = newRoom(name, caller.username());
-            room.addMember(caller.username());
-            room.persistAndFlush();
-        } else if (!canSee(room, caller)) {
-            throw new ProtocolException(ErrorCode.NOT_FOUND, "no such room: " + name);
-        } else if (!room.isPrivate && !room.hasMember(caller.username())) {
-            room.addMember(caller.username());
-        }
-        return ref(room);
+    /** Creates the room with the caller as its owner and first member. */
+    private Entry createTx(String name, Caller caller) {
+        Room room = newRoom(name, caller.username());
+        room.addMember(caller.username());
+        room.persistAndFlush();
+        return new Entry(ref(room), room.members());
     }
 
     public static RoomRef ref(Room room) {
-        return new RoomRef(room.id, room.name, room.isPrivate, room.owner, room.members());
+        return new RoomRef(room.id, room.name, room.isPrivate, room.owner);
     }
 
     /** Default and largest page of {@link #list(Caller, String, int)} (SPEC §3). */

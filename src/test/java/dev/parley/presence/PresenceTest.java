@@ -103,6 +103,30 @@ class PresenceTest {
     }
 
     @Test
+    void joinedListsEveryMemberOnceInJoinOrderWithWhoIsOnline() {
+        String room = unique("r");
+        String alice = unique("alice");
+        String bob = unique("bob");
+        String carol = unique("carol");
+        String aliceToken = register(alice);
+        try (WsClient a = WsClient.bearer(base, aliceToken); WsClient b = WsClient.bearer(base, register(bob));
+                WsClient c = WsClient.bearer(base, register(carol))) {
+            a.join(room);
+            b.join(room);
+            b.send("type", "leave_room", "room", room);
+            b.await("left");
+            JsonNode joined = c.join(room);
+            assertThat(joined.path("members").findValuesAsText("user")).containsExactly(alice, bob, carol);
+            assertThat(joined.path("members").findValuesAsText("status")).containsExactly("online", "offline", "online");
+            try (WsClient secondTab = WsClient.bearer(base, aliceToken)) {
+                JsonNode again = secondTab.join(room);
+                assertThat(again.path("members").findValuesAsText("user")).as("a member who joins again is listed once")
+                        .containsExactly(alice, bob, carol);
+            }
+        }
+    }
+
+    @Test
     void aConnectionThatKeepsTalkingGetsNoPingsAndStaysConnected() throws Exception {
         String room = unique("r");
         try (RawWs talker = new RawWs(base, register(unique("talker")))) {
