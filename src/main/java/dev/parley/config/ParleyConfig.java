@@ -96,13 +96,16 @@ public interface ParleyConfig {
 
         /**
          * A connection silent (no frame, no pong) for this long gets a ping; a talking one gets none. Below
-         * {@link #heartbeatTimeout()}, with room for the pong to come back.
+         * {@link #heartbeatTimeout()}, with room for the pong to come back (8 s by default).
          */
-        @WithDefault("15s")
+        @WithDefault("20s")
         Duration pingInterval();
 
-        /** A connection not heard from (frame or pong) for this long is closed and shown offline. */
-        @WithDefault("25s")
+        /**
+         * A connection not heard from (frame or pong) for this long is closed and shown offline; the one-second sweep
+         * adds up to a second, so the default keeps SPEC's "offline within 30 s".
+         */
+        @WithDefault("28s")
         Duration heartbeatTimeout();
 
         /** Invalid frames tolerated within {@link #invalidFrameWindow()} before the connection is closed with 1008. */

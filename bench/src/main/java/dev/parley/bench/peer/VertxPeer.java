@@ -31,12 +31,14 @@ import java.util.Set;
  *   <li>{@code {"type":"ping"}} → {@code {"type":"pong"}}</li>
  *   <li>anything else → {@code {"type":"error","message"}}</li>
  * </ul>
- * Heartbeat as Parley's: one timer pings every connection every 10 s and closes (1001) those not heard from in 25 s.
+ * Heartbeat as Parley's: a sweep each second pings the connections silent for 20 s (at most once per 20 s) and closes
+ * (1001) those not heard from in 28 s.
  * Port from {@code PORT} (default 8090), secret from {@code BENCH_SECRET}.
  */
 public final class VertxPeer extends AbstractVerticle {
-    private static final long PING_EVERY_MS = 10_000;
-    private static final long SILENT_LIMIT_MS = 25_000;
+    private static final long SWEEP_EVERY_MS = 1_000;
+    private static final long PING_AFTER_MS = 20_000;
+    private static final long SILENT_LIMIT_MS = 28_000;
     private final int port;
     private final PeerTokens tokens;
     private final Map<String, Set<Member>> rooms = new HashMap<>();
@@ -61,7 +63,7 @@ public final class VertxPeer extends AbstractVerticle {
 
     @Override
     public void start(Promise<Void> started) {
-        vertx.setPeriodic(PING_EVERY_MS, id -> heartbeat());
+        vertx.setPeriodic(SWEEP_EVERY_MS, id -> heartbeat());
         vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(port))
                 .requestHandler(request -> request.response().setStatusCode(404).end())
                 .webSocketHandshakeHandler(this::handshake)
@@ -159,7 +161,8 @@ public final class VertxPeer extends AbstractVerticle {
             if (now - m.lastHeard > SILENT_LIMIT_MS) {
                 it.remove();
                 m.ws.close((short) 1001, "no heartbeat");
-            } else {
+            } else if (now - m.lastHeard >= PING_AFTER_MS && now - m.lastPinged >= PING_AFTER_MS) {
+                m.lastPinged = now;
                 m.ws.writePing(ping);
             }
         }
@@ -174,6 +177,7 @@ public final class VertxPeer extends AbstractVerticle {
         final String user;
         final Set<String> rooms = new HashSet<>();
         long lastHeard = System.currentTimeMillis();
+        long lastPinged = lastHeard;
 
         Member(ServerWebSocket ws, String user) {
             this.ws = ws;
