@@ -1,9 +1,8 @@
 package dev.parley.assistant;
 
 import dev.parley.assistant.provider.LlmMessage;
-import dev.parley.message.Message;
+import dev.parley.message.HistoryService;
 import dev.parley.protocol.MessageKind;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -23,10 +22,12 @@ public class ContextBuilder {
     static final int MAX_ROWS = 1000;
     private final TokenCounter tokens;
     private final AssistantConfig config;
+    private final HistoryService history;
 
-    ContextBuilder(TokenCounter tokens, AssistantConfig config) {
+    ContextBuilder(TokenCounter tokens, AssistantConfig config, HistoryService history) {
         this.tokens = tokens;
         this.config = config;
+        this.history = history;
     }
 
     /** The messages in order, a stable text of them for the cache key, and their token count. */
@@ -43,20 +44,18 @@ public class ContextBuilder {
         while (read < MAX_ROWS) {
             long bound = below;
             int size = Math.min(PAGE, MAX_ROWS - read);
-            List<Message> page = QuarkusTransaction.requiringNew().call(() -> Message.<Message>find(
-                    "roomId = ?1 and seq > ?2 and seq < ?3 order by seq desc", roomId, clearedSeq, bound)
-                    .page(0, size).list());
+            List<HistoryService.Line> page = history.newestBetween(roomId, clearedSeq, bound, size);
             read += page.size();
-            for (Message m : page) {
-                below = m.seq;
-                boolean assistant = m.kind == MessageKind.ASSISTANT;
-                String text = assistant ? m.text : m.sender + ": " + m.text;
+            for (HistoryService.Line m : page) {
+                below = m.seq();
+                boolean assistant = m.kind() == MessageKind.ASSISTANT;
+                String text = assistant ? m.text() : m.sender() + ": " + m.text();
                 int cost = tokens.message(text);
                 if (used + cost > budget && !newestFirst.isEmpty()) {
                     break outer;
                 }
                 used += cost;
-                if (m.kind == MessageKind.SYSTEM) {
+                if (m.kind() == MessageKind.SYSTEM) {
                     continue; // counted, not sent
                 }
                 newestFirst.add(assistant ? new LlmMessage.Assistant(text, List.of()) : new LlmMessage.User(text));

@@ -13,8 +13,7 @@ import dev.parley.message.Draft;
 import dev.parley.message.MessageWriter;
 import dev.parley.protocol.ErrorCode;
 import dev.parley.protocol.ProtocolException;
-import dev.parley.room.Room;
-import io.quarkus.narayana.jta.QuarkusTransaction;
+import dev.parley.room.RoomService;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,10 +43,13 @@ public class TurnRunner {
     private final AssistantWorker worker;
     private final AssistantMetrics metrics;
     private final ObjectMapper json;
+    private final RoomService rooms;
 
     TurnRunner(AssistantConfig config, ContextBuilder contexts, SystemPrompt prompts, ResponseCache cache, LlmClient llm,
-            RoomTools tools, MessageWriter writer, RoomHub hub, AssistantWorker worker, AssistantMetrics metrics, ObjectMapper json) {
+            RoomTools tools, MessageWriter writer, RoomHub hub, AssistantWorker worker, AssistantMetrics metrics, ObjectMapper json,
+            RoomService rooms) {
         this.json = json;
+        this.rooms = rooms;
         this.config = config;
         this.contexts = contexts;
         this.prompts = prompts;
@@ -89,10 +91,8 @@ public class TurnRunner {
             metrics.turn("cancelled", since(start));
             return;
         }
-        RoomState room = QuarkusTransaction.requiringNew().call(() -> {
-            Room r = Room.findById(turn.roomId);
-            return r == null ? null : new RoomState(r.name, r.description, r.isPrivate, r.members(), r.clearedSeq);
-        });
+        RoomState room = rooms.facts(turn.roomId)
+                .map(r -> new RoomState(r.name(), r.description(), r.isPrivate(), r.members(), r.clearedSeq())).orElse(null);
         if (room == null) {
             return; // deleted meanwhile
         }

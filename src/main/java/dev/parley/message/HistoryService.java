@@ -2,6 +2,7 @@ package dev.parley.message;
 
 import dev.parley.config.ParleyConfig;
 import dev.parley.protocol.ErrorCode;
+import dev.parley.protocol.MessageKind;
 import dev.parley.protocol.MessageView;
 import dev.parley.protocol.ProtocolException;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -20,6 +21,9 @@ import javax.sql.DataSource;
 @Singleton
 public class HistoryService {
     private static final String LAST_SEQ = "SELECT last_seq FROM rooms WHERE id = ?";
+    private static final String LINES_BELOW = """
+            SELECT seq, sender, kind, body FROM messages
+            WHERE room_id = ? AND seq > ? AND seq < ? ORDER BY seq DESC LIMIT ?""";
     private final ParleyConfig config;
     private final DataSource dataSource;
 
@@ -84,6 +88,33 @@ public class HistoryService {
             }
         } catch (SQLException e) {
             throw new PersistenceException("reading room " + room + " failed", e);
+        }
+    }
+
+    /** A message as a conversation needs it: who said what, and its seq. */
+    public record Line(long seq, String sender, MessageKind kind, String text) {
+    }
+
+    /**
+     * At most {@code limit} messages of a room with {@code above < seq < below}, newest first, on plain JDBC (the
+     * assistant's context, read for every turn).
+     */
+    public List<Line> newestBetween(long roomId, long above, long below, int limit) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement query = connection.prepareStatement(LINES_BELOW)) {
+            query.setLong(1, roomId);
+            query.setLong(2, above);
+            query.setLong(3, below);
+            query.setInt(4, limit);
+            try (ResultSet rows = query.executeQuery()) {
+                List<Line> lines = new ArrayList<>();
+                while (rows.next()) {
+                    lines.add(new Line(rows.getLong(1), rows.getString(2), MessageKind.of(rows.getString(3)), rows.getString(4)));
+                }
+                return lines;
+            }
+        } catch (SQLException e) {
+            throw new PersistenceException("reading the history of room " + roomId + " failed", e);
         }
     }
 

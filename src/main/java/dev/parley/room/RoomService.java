@@ -190,6 +190,28 @@ public class RoomService {
         }
     }
 
+    /** What a room says of itself when an assistant turn starts: read on plain JDBC, not kept. */
+    public record Facts(String name, String description, boolean isPrivate, List<String> members, long clearedSeq) {
+    }
+
+    private static final String FACTS = "SELECT name, description, is_private, cleared_seq FROM rooms WHERE id = ?";
+
+    /** The room's facts now (two reads, no transaction), or empty when it was deleted. */
+    public Optional<Facts> facts(long roomId) {
+        try (Connection connection = dataSource.getConnection(); PreparedStatement find = connection.prepareStatement(FACTS)) {
+            find.setLong(1, roomId);
+            try (ResultSet row = find.executeQuery()) {
+                if (!row.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new Facts(row.getString(1), row.getString(2), row.getBoolean(3),
+                        members(connection, roomId), row.getLong(4)));
+            }
+        } catch (SQLException e) {
+            throw new PersistenceException("reading room " + roomId + " failed", e);
+        }
+    }
+
     private static List<String> members(Connection connection, long roomId) throws SQLException {
         try (PreparedStatement query = connection.prepareStatement(MEMBERS)) {
             query.setLong(1, roomId);

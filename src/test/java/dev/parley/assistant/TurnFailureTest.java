@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.assistant.ratelimit.FailingTurnRateLimit;
 import dev.parley.assistant.standin.StandIns;
+import dev.parley.message.HistoryService;
 import dev.parley.support.WsClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -34,8 +35,8 @@ class TurnFailureTest extends AssistantTestSupport {
     @Alternative
     @Singleton
     static class FailingContextBuilder extends ContextBuilder {
-        FailingContextBuilder(TokenCounter tokens, AssistantConfig config) {
-            super(tokens, config);
+        FailingContextBuilder(TokenCounter tokens, AssistantConfig config, HistoryService history) {
+            super(tokens, config, history);
         }
 
         @Override
