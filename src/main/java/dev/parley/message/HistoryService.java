@@ -21,7 +21,7 @@ import javax.sql.DataSource;
 @Singleton
 public class HistoryService {
     private static final String LAST_SEQ = "SELECT last_seq FROM rooms WHERE id = ?";
-    private static final String LINES_BELOW = """
+    private static final String NEWEST_BETWEEN = """
             SELECT seq, sender, kind, body FROM messages
             WHERE room_id = ? AND seq > ? AND seq < ? ORDER BY seq DESC LIMIT ?""";
     private final ParleyConfig config;
@@ -101,7 +101,7 @@ public class HistoryService {
      */
     public List<Line> newestBetween(long roomId, long above, long below, int limit) {
         try (Connection connection = dataSource.getConnection();
-                PreparedStatement query = connection.prepareStatement(LINES_BELOW)) {
+                PreparedStatement query = connection.prepareStatement(NEWEST_BETWEEN)) {
             query.setLong(1, roomId);
             query.setLong(2, above);
             query.setLong(3, below);
