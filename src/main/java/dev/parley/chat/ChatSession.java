@@ -252,8 +252,9 @@ public final class ChatSession {
         }
     }
 
-    long silentNanos() {
-        return System.nanoTime() - lastHeardNanos;
+    /** How long nothing was heard from the client, as of {@code nowNanos} ({@link System#nanoTime}). */
+    long silentNanos(long nowNanos) {
+        return nowNanos - lastHeardNanos;
     }
 
     boolean expired(long nowMillis) {

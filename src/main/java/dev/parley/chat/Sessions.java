@@ -128,7 +128,7 @@ public class Sessions implements HttpUpgradeCheck {
         for (ChatSession session : open.values()) {
             if (session.expired(now)) {
                 end(session, 1008, "token expired");
-            } else if (session.silentNanos() > heartbeatTimeoutNanos) {
+            } else if (session.silentNanos(nowNanos) > heartbeatTimeoutNanos) {
                 end(session, 1001, "no heartbeat");
             } else if (session.pingDue(nowNanos, pingIntervalNanos)) {
                 pings.computeIfAbsent(session.context(), c -> new ArrayList<>()).add(session);

@@ -55,9 +55,6 @@ import org.jboss.logging.Logger;
 public class MessageWriter {
     private static final Logger LOG = Logger.getLogger(MessageWriter.class);
 
-    /** How long an idle writer parks before it looks at {@code running} again. */
-    private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
-
     private final ParleyConfig config;
     private final MessageFanout fanout;
     private final HistoryService history;
@@ -210,6 +207,10 @@ public class MessageWriter {
     private record CatchUp() implements Delivery {
     }
 
+    /** Wakes a delivery thread that waits for work, so that it sees the shard stop. */
+    private record Wake() implements Delivery {
+    }
+
     private final class Shard implements Runnable {
         /*
          * The handoff from submit() (any thread) to the writer thread, without a lock: a sender first takes one of
@@ -217,7 +218,8 @@ public class MessageWriter {
          * queue is empty the writer sets `idle` and looks again before it parks; a sender reads `idle` after adding.
          * Both are volatile, so at least one of the two sees the other: the writer finds the message, or the sender
          * unparks it (an unpark before the park makes the park return at once). `writer` is set by the writer thread
-         * before it first sets `idle`, so a sender that reads `idle == true` also sees it.
+         * before it first sets `idle`, so a sender that reads `idle == true` also sees it. stop() clears `running`
+         * and then reads `idle` the same way, so an idle writer parks without a timeout and still sees the stop.
          */
         final Queue<Pending> queue = new ConcurrentLinkedQueue<>();
         final AtomicInteger queued = new AtomicInteger();
@@ -251,8 +253,13 @@ public class MessageWriter {
             return true;
         }
 
+        /** Lets both threads finish what they hold and end; wakes them if they wait for work. */
         void stop() {
             running = false;
+            if (idle) {
+                LockSupport.unpark(writer);
+            }
+            deliveries.add(new Wake());
         }
 
         @Override
@@ -266,7 +273,7 @@ public class MessageWriter {
                     if (next == null) {
                         idle = true;
                         if (running && queue.isEmpty()) {
-                            LockSupport.parkNanos(this, IDLE_PARK_NANOS);
+                            LockSupport.park(this);
                         }
                         idle = false;
                         continue;
@@ -354,13 +361,16 @@ public class MessageWriter {
             while (running || !deliveries.isEmpty()) {
                 try {
                     long wait = sequencer == null ? -1 : sequencer.nextWaitNanos(System.nanoTime());
-                    Delivery work = deliveries.poll(wait < 0 ? 200_000_000L : wait, TimeUnit.NANOSECONDS);
+                    // one node: nothing to do until work comes; several: the sequencer's gaps and sweep need a wake-up
+                    Delivery work = sequencer == null ? deliveries.take()
+                            : deliveries.poll(wait < 0 ? 200_000_000L : wait, TimeUnit.NANOSECONDS);
                     if (work != null) {
                         switch (work) {
                             case Committed c -> delivered(c.outcomes(), sequencer);
                             case Remote r -> sequencer.offer(r.roomId(), r.message(), r.receivedNanos());
                             case Known k -> sequencer.known(k.roomId(), k.room(), k.lastSeq());
                             case CatchUp c -> sequencer.catchUp();
+                            case Wake w -> { }
                         }
                     }
                     if (sequencer != null) {
