@@ -12,6 +12,7 @@ record Settings(
         int runs,
         int users,
         Duration warmUp,
+        Duration warmUpAcked,
         int members,
         int senders,
         double referenceRate,
@@ -34,7 +35,7 @@ record Settings(
         long oneshotGapMillis) {
 
     static Settings measurement() {
-        return new Settings(false, 2, 100, Duration.ofSeconds(45), 100, 10, 20_000,
+        return new Settings(false, 2, 100, Duration.ofSeconds(45), Duration.ofSeconds(5), 100, 10, 20_000,
                 List.of(2_000d, 5_000d, 10_000d, 15_000d, 20_000d, 25_000d, 30_000d, 40_000d, 50_000d, 60_000d,
                         80_000d, 100_000d),
                 Duration.ofSeconds(3), Duration.ofSeconds(10), Duration.ofSeconds(5), 50,
@@ -45,7 +46,7 @@ record Settings(
     }
 
     static Settings smoke() {
-        return new Settings(true, 2, 20, Duration.ofSeconds(2), 20, 5, 500,
+        return new Settings(true, 2, 20, Duration.ofSeconds(2), Duration.ofSeconds(1), 20, 5, 500,
                 List.of(200d, 500d, 1_000d),
                 Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(3), 50,
                 50, Duration.ofSeconds(1), Duration.ofSeconds(2),
@@ -55,7 +56,7 @@ record Settings(
     }
 
     Settings withRuns(int n) {
-        return new Settings(quick, n, users, warmUp, members, senders, referenceRate, sweepRates, stepWarm, stepMeasure,
+        return new Settings(quick, n, users, warmUp, warmUpAcked, members, senders, referenceRate, sweepRates, stepWarm, stepMeasure,
                 stepDrain, p99LimitMs, idleConnections, idleSettle, idleWindow, connectCount, connectInFlight,
                 durableRooms, singleRoomSenders, durableWindow, durableWarm, durableMeasure, oneshotSamples,
                 oneshotGapMillis);

@@ -6,12 +6,14 @@ import dev.parley.bench.server.Measured;
 import java.time.Duration;
 
 /**
- * Idle cost: open {@code count} connections (each joined to a room of up to 100), let them settle, then read the
- * server's CPU over a window long enough to include its heartbeats, and the RSS it grew by per connection.
+ * Idle cost: open {@code count} connections (each joined to a room of up to 100), let them settle and the server go
+ * quiet ({@link Quiet}), then read the server's CPU over a window long enough to include its heartbeats, and the
+ * RSS it grew by per connection.
  */
 public final class Idle {
     /** CPU as % of one core over the window; RSS growth per connection in KiB (from before the connections). */
-    public record Result(int connections, double serverCpuPct, double rssKbPerConnection, long rssKbAfter, long errors) {
+    public record Result(int connections, double serverCpuPct, double rssKbPerConnection, long rssKbAfter, long errors,
+                         Quiet.Wait quiet) {
     }
 
     private Idle() {
@@ -24,6 +26,7 @@ public final class Idle {
         var opened = loop.call(() -> Connections.open(target, count, 32, i -> roomPrefix + "-" + (i / 100),
                 i -> Events.countingErrors(errors::add)), Duration.ofMinutes(10));
         Thread.sleep(settle.toMillis()); // idle on purpose: the server should go quiet before the window
+        Quiet.Wait quiet = Quiet.await(server, Duration.ofSeconds(60));
         long cpu0 = server.cpuNanos();
         long t0 = System.nanoTime();
         Thread.sleep(window.toMillis()); // the measured idle window
@@ -33,6 +36,6 @@ public final class Idle {
         long errorCount = loop.call(() -> io.vertx.core.Future.succeededFuture(errors.count()), Duration.ofSeconds(10));
         loop.call(() -> Connections.closeAll(opened.sessions()), Duration.ofMinutes(2));
         return new Result(count, 100.0 * (cpu1 - cpu0) / (t1 - t0), (double) (rssAfter - rssBefore) / count, rssAfter,
-                errorCount);
+                errorCount, quiet);
     }
 }
