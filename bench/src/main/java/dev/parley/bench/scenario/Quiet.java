@@ -7,8 +7,8 @@ import java.time.Duration;
  * Waits until the server under test is quiet: its CPU under {@link #QUIET_PCT} of a core over {@link #SAMPLES}
  * consecutive one-second samples. A JVM server keeps compiling the code of the step before (C2 and C1 threads, on
  * the server's one pinned core) for tens of seconds after it, and a step that is meant to run on an idle server
- * would otherwise measure the JIT as well: the one-message step of 2026-12-05 17:40 spent 61 % of Parley's CPU in
- * C2. Bounded: after {@code atMost} it goes on and says so.
+ * would otherwise measure the JIT as well: the one-message step of a run at 2026-12-05 17:28 spent 61 % of Parley's CPU
+ * in C2. Bounded: after {@code atMost} it goes on and says so.
  */
 public final class Quiet {
     /** Below this share of one core the server counts as quiet. */
