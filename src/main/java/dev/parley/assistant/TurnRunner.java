@@ -62,12 +62,9 @@ public class TurnRunner {
         this.metrics = metrics;
     }
 
-    /** What a room looks like to a turn, read when the turn starts. */
-    record RoomState(String name, String description, boolean isPrivate, List<String> members, long clearedSeq) {
-        /** Who may see the room: part of the cache key, so a changed membership never reuses an answer. */
-        String permissions() {
-            return (isPrivate ? "private:" : "public:") + String.join(",", new TreeSet<>(members));
-        }
+    /** Who may see the room: part of the cache key, so a changed membership never reuses an answer. */
+    private static String permissions(RoomService.Facts room) {
+        return (room.isPrivate() ? "private:" : "public:") + String.join(",", new TreeSet<>(room.members()));
     }
 
     /**
@@ -91,14 +88,13 @@ public class TurnRunner {
             metrics.turn("cancelled", since(start));
             return;
         }
-        RoomState room = rooms.facts(turn.roomId)
-                .map(r -> new RoomState(r.name(), r.description(), r.isPrivate(), r.members(), r.clearedSeq())).orElse(null);
+        RoomService.Facts room = rooms.facts(turn.roomId).orElse(null);
         if (room == null) {
             return; // deleted meanwhile
         }
         String system = prompts.forRoom(room.name(), room.description(), room.members());
         ContextBuilder.Context context = contexts.build(turn.roomId, room.clearedSeq(), turn.replyTo, contexts.budget(system));
-        String key = ResponseCache.key(turn.model, system, context.fingerprint(), turn.question, room.permissions(),
+        String key = ResponseCache.key(turn.model, system, context.fingerprint(), turn.question, permissions(room),
                 Boolean.toString(turn.asker.admin()));
         var hit = cache.get(key);
         if (hit.isPresent()) {
