@@ -51,18 +51,18 @@ public final class Turn {
     /** Tells every member of the room, on every node, that the turn is queued ({@code queuePosition} > 0) or starting. */
     void start(RoomHub hub, TurnRelay relay, Integer queuePosition) {
         this.relay = relay;
-        frames.start(hub, queuePosition);
+        frames.start(TurnFrames.Members.of(hub), queuePosition);
         relay.started(this, queuePosition);
     }
 
     /** The next piece of text, to every member that saw the start. */
     void delta(RoomHub hub, String piece) {
-        frames.delta(hub, piece, relay == null ? () -> { } : () -> relay.delta(this, piece));
+        frames.delta(TurnFrames.Members.of(hub), piece, relay == null ? () -> { } : () -> relay.delta(this, piece));
     }
 
     /** A member of this node joined the room: it gets the start and the text so far. */
     void replay(ChatSession session, Outbox outbox) {
-        frames.replay(session, outbox);
+        frames.replay(session.id(), e -> session.send(outbox.encode(e)));
     }
 
     /** What to run once the turn no longer needs its place in the queue (set by the worker). */

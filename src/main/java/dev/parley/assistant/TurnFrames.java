@@ -1,30 +1,47 @@
 package dev.parley.assistant;
 
-import dev.parley.chat.ChatSession;
-import dev.parley.chat.Outbox;
 import dev.parley.chat.RoomHub;
 import dev.parley.protocol.ServerEvent;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * What this node's members see of one assistant turn, whether the turn runs here or on another node: its frames go
  * to the members that received its {@code assistant_start}; a member who joins later first gets the start and the
- * text so far ({@link #replay}), then the rest. All under this object's lock, so no piece is lost or doubled: an
- * {@code assistant_start} tells the client that the turn's text starts afresh from the deltas that follow it.
+ * text so far ({@link #replay}), then the rest. An {@code assistant_start} tells the client that the turn's text
+ * starts afresh from the deltas that follow it.
+ *
+ * <p>No piece is lost or doubled, although a broadcast decides who gets a piece later, on each member's event loop,
+ * and a replay writes at once: every piece carries its position in the stream, and each connection has the position
+ * its last start was sent at. A connection takes the pieces at or after that position, so a piece already queued
+ * on its loop when a replay sent the text that holds it is not sent a second time.
  */
 final class TurnFrames {
+    /** This node's members of a room: sends a frame to those whose connection id {@code to} accepts. */
+    @FunctionalInterface
+    interface Members {
+        void send(String room, ServerEvent event, Predicate<String> to);
+
+        static Members of(RoomHub hub) {
+            return (room, event, to) -> hub.broadcast(room, event, s -> to.test(s.id()));
+        }
+    }
+
     final String room;
     final String id;
     final long replyTo;
     final String model;
+    /** The text since the last {@link #restart}. */
     private final StringBuilder streamed = new StringBuilder();
+    /** How many characters were ever streamed, restarts included: a piece's position is this before it is added. */
+    private long position;
     /**
-     * The connections that got the start. Filled and read by the broadcasts' filters, which run later on each
-     * member's event loop (hence a concurrent set), and kept after the end: a piece already on its way to a loop
-     * still finds its receivers there.
+     * Each connection that was sent a start, and the position that start was sent at. Written and read by the
+     * broadcasts' filters, which run on each member's event loop in the order the frames are written there (hence a
+     * concurrent map), and kept after the end: a piece already on its way to a loop still finds its receivers.
      */
-    private final Set<String> receivers = ConcurrentHashMap.newKeySet();
+    private final ConcurrentHashMap<String, Long> from = new ConcurrentHashMap<>();
     private boolean finished;
 
     TurnFrames(String room, String id, long replyTo, String model) {
@@ -35,25 +52,35 @@ final class TurnFrames {
     }
 
     /** Tells this node's members of the room that the turn is queued ({@code queuePosition} > 0) or starting. */
-    synchronized void start(RoomHub hub, Integer queuePosition) {
-        hub.broadcast(room, new ServerEvent.AssistantStart(room, id, replyTo, model, queuePosition, null), s -> receivers.add(s.id()) || true);
+    synchronized void start(Members members, Integer queuePosition) {
+        long at = position;
+        members.send(room, new ServerEvent.AssistantStart(room, id, replyTo, model, queuePosition, null), c -> {
+            from.put(c, at);
+            return true;
+        });
     }
 
     /**
-     * The next piece of text, to every member that saw the start; then {@code relay} (the piece to the other nodes)
-     * under the same lock, so a copy of the whole text ({@link #withText}) is never overtaken by a piece it holds.
+     * The next piece of text, to every member that saw a start before it; then {@code relay} (the piece to the other
+     * nodes) under the same lock, so a copy of the whole text ({@link #withText}) is never overtaken by a piece it
+     * holds.
      */
-    synchronized void delta(RoomHub hub, String piece, Runnable relay) {
+    synchronized void delta(Members members, String piece, Runnable relay) {
         if (finished) {
             return;
         }
+        long at = position;
         streamed.append(piece);
-        hub.broadcast(room, new ServerEvent.AssistantDelta(room, id, piece), s -> receivers.contains(s.id()));
+        position += piece.length();
+        members.send(room, new ServerEvent.AssistantDelta(room, id, piece), c -> {
+            Long start = from.get(c);
+            return start != null && start <= at;
+        });
         relay.run();
     }
 
     /** Runs {@code use} with the text so far, unless the turn has finished, while no piece can be added. */
-    synchronized void withText(java.util.function.Consumer<String> use) {
+    synchronized void withText(Consumer<String> use) {
         if (!finished) {
             use.accept(streamed.toString());
         }
@@ -61,34 +88,35 @@ final class TurnFrames {
 
     /**
      * The whole text so far replaces what members have (a node that lost part of the stream got it again): every
-     * member of the room gets the start, which restarts the text, and the text.
+     * member of the room gets the start, which restarts the text, and the text. Pieces from before are not sent
+     * after it.
      */
-    synchronized void restart(RoomHub hub, String text) {
+    synchronized void restart(Members members, String text) {
         if (finished) {
             return;
         }
         streamed.setLength(0);
-        receivers.clear();
-        start(hub, null);
+        start(members, null);
         if (!text.isEmpty()) {
-            delta(hub, text, () -> { });
+            delta(members, text, () -> { });
         }
     }
 
     /**
      * A connection just joined the room (for the first time, again after leaving it, or on a new connection after a
-     * reconnect): it gets the start, which restarts the turn's text on the client, and the whole text so far. What
-     * it may have received before does not matter, so a re-join on the same connection is exact too.
+     * reconnect): {@code send} gets the start, which restarts the turn's text on the client, and the whole text so
+     * far, to write at once. What the connection received before does not matter, so a re-join on the same
+     * connection is exact too; pieces of that text still queued for it are not written after it.
      */
-    synchronized void replay(ChatSession session, Outbox outbox) {
+    synchronized void replay(String connection, Consumer<ServerEvent> send) {
         if (finished) {
             return;
         }
-        session.send(outbox.encode(new ServerEvent.AssistantStart(room, id, replyTo, model, null, null)));
+        from.put(connection, position);
+        send.accept(new ServerEvent.AssistantStart(room, id, replyTo, model, null, null));
         if (!streamed.isEmpty()) {
-            session.send(outbox.encode(new ServerEvent.AssistantDelta(room, id, streamed.toString())));
+            send.accept(new ServerEvent.AssistantDelta(room, id, streamed.toString()));
         }
-        receivers.add(session.id());
     }
 
     synchronized String text() {

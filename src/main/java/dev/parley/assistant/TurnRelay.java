@@ -26,6 +26,7 @@ class TurnRelay implements ClusterListener {
     private final RoomHub hub;
     private final Outbox outbox;
     private final ObjectMapper json;
+    private final TurnFrames.Members members;
     /** The turns started on this node and not yet ended, by id. */
     private final ConcurrentHashMap<String, Turn> local = new ConcurrentHashMap<>();
     /** Turns of other nodes, by id. */
@@ -44,6 +45,7 @@ class TurnRelay implements ClusterListener {
         this.hub = hub;
         this.outbox = outbox;
         this.json = json;
+        this.members = TurnFrames.Members.of(hub);
         if (bus.enabled()) {
             bus.on(Topic.TURN, this::fromPeer);
             bus.listen(this);
@@ -104,7 +106,7 @@ class TurnRelay implements ClusterListener {
     void joined(ChatSession session, String room) {
         for (Mirror m : mirrors.values()) {
             if (m.frames().room.equals(room)) {
-                m.frames().replay(session, outbox);
+                m.frames().replay(session.id(), e -> session.send(outbox.encode(e)));
             }
         }
     }
@@ -116,13 +118,13 @@ class TurnRelay implements ClusterListener {
                 Started s = read(rest);
                 mirrors.compute(s.turnId(), (id, known) -> {
                     if (known != null) {
-                        known.frames().restart(hub, s.text());
+                        known.frames().restart(members, s.text());
                         return known;
                     }
                     Mirror m = new Mirror(node, s.asker(), new TurnFrames(s.room(), s.turnId(), s.replyTo(), s.model()));
-                    m.frames().start(hub, s.queuePosition());
+                    m.frames().start(members, s.queuePosition());
                     if (!s.text().isEmpty()) {
-                        m.frames().delta(hub, s.text(), () -> { });
+                        m.frames().delta(members, s.text(), () -> { });
                     }
                     return m;
                 });
@@ -131,7 +133,7 @@ class TurnRelay implements ClusterListener {
                 int cut = rest.indexOf('\n');
                 Mirror m = mirrors.get(rest.substring(0, cut));
                 if (m != null) {
-                    m.frames().delta(hub, rest.substring(cut + 1), () -> { });
+                    m.frames().delta(members, rest.substring(cut + 1), () -> { });
                 }
             }
             case 'e' -> {
