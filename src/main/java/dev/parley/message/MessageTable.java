@@ -24,12 +24,26 @@ import java.util.Map;
  * imports) or of another node.
  */
 final class MessageTable {
-    /** Earlier stores of some clientIds in a room; joins an array so both databases look each one up by the index. */
-    private static final String STORED = """
+    private static final String COLUMNS = """
             SELECT m.id, m.seq, m.client_id, m.sender, m.kind, m.body, m.created_at, m.model, m.turn_id, m.cached,
                    m.cancelled, m.input_tokens, m.output_tokens, m.imported
+            """;
+    /**
+     * PostgreSQL: earlier stores of some clientIds in a room, in one statement: the array joined to the messages is
+     * looked up by the unique index {@code (room_id, client_id, sender)}.
+     */
+    private static final String STORED_ANY = COLUMNS + """
             FROM UNNEST(?) AS t(cid) JOIN messages m ON m.client_id = t.cid
             WHERE m.room_id = ?""";
+    /**
+     * H2: the earlier store of one (sender, clientId) in a room. H2 plans the join above by its statistics when a
+     * connection first prepares it and keeps that plan; with some statistics it puts the messages first and reads
+     * every message of the room for each batch (docs/performance.md, "The durable stall"). Every column of the unique
+     * index is bound here, so there is one plan; in process, a look-up per key costs no round trip.
+     */
+    static final String STORED_ONE = COLUMNS + """
+            FROM messages m
+            WHERE m.room_id = ? AND m.client_id = ? AND m.sender = ?""";
     private static final String INSERT = """
             INSERT INTO messages (id, room_id, seq, client_id, sender, kind, body, created_at, model, turn_id, cached,
                                   cancelled, input_tokens, output_tokens, meta)
@@ -38,17 +52,20 @@ final class MessageTable {
     /** What differs between the two databases Parley runs on. */
     private enum Dialect {
         H2("SELECT last_seq FROM FINAL TABLE (UPDATE rooms SET last_seq = last_seq + ? WHERE id = ?)",
-                "SELECT NEXT VALUE FOR messages_seq"),
+                "SELECT NEXT VALUE FOR messages_seq", false),
         POSTGRESQL("UPDATE rooms SET last_seq = last_seq + ? WHERE id = ? RETURNING last_seq",
-                "SELECT nextval('messages_seq')");
+                "SELECT nextval('messages_seq')", true);
 
         /** Adds to a room's last seq and returns the new value in one statement; no row when the room is gone. */
         final String claimSeqs;
         final String nextIdBlock;
+        /** Earlier stores are looked up for all clientIds of a room at once ({@link #STORED_ANY}), else one by one. */
+        final boolean storedAtOnce;
 
-        Dialect(String claimSeqs, String nextIdBlock) {
+        Dialect(String claimSeqs, String nextIdBlock, boolean storedAtOnce) {
             this.claimSeqs = claimSeqs;
             this.nextIdBlock = nextIdBlock;
+            this.storedAtOnce = storedAtOnce;
         }
 
         static Dialect of(Connection connection) throws SQLException {
@@ -87,21 +104,36 @@ final class MessageTable {
             this.connection = connection;
         }
 
-        /** The messages of {@code roomId} stored earlier under any of {@code clientIds}, by sender and clientId. */
-        Map<String, MessageView> stored(long roomId, String room, List<String> clientIds) throws SQLException {
-            if (stored == null) {
-                stored = connection.prepareStatement(STORED);
-            }
-            stored.setArray(1, connection.createArrayOf("VARCHAR", clientIds.toArray()));
-            stored.setLong(2, roomId);
+        /** The messages of {@code roomId} stored earlier under the (sender, clientId) of any of {@code drafts}, by that key. */
+        Map<String, MessageView> stored(long roomId, String room, List<Draft> drafts) throws SQLException {
             Map<String, MessageView> found = new HashMap<>();
-            try (ResultSet rs = stored.executeQuery()) {
-                while (rs.next()) {
-                    Message m = read(rs);
-                    found.put(key(m.sender, m.clientId), Messages.view(m, room));
+            if (stored == null) {
+                stored = connection.prepareStatement(dialect.storedAtOnce ? STORED_ANY : STORED_ONE);
+            }
+            if (dialect.storedAtOnce) {
+                stored.setArray(1, connection.createArrayOf("VARCHAR", drafts.stream().map(Draft::clientId).distinct().toArray()));
+                stored.setLong(2, roomId);
+                collect(stored, room, found);
+            } else {
+                for (Draft d : drafts) {
+                    if (!found.containsKey(key(d.sender(), d.clientId()))) {
+                        stored.setLong(1, roomId);
+                        stored.setString(2, d.clientId());
+                        stored.setString(3, d.sender());
+                        collect(stored, room, found);
+                    }
                 }
             }
             return found;
+        }
+
+        private static void collect(PreparedStatement query, String room, Map<String, MessageView> found) throws SQLException {
+            try (ResultSet rs = query.executeQuery()) {
+                while (rs.next()) {
+                    Message m = MessageTable.read(rs);
+                    found.put(key(m.sender, m.clientId), Messages.view(m, room));
+                }
+            }
         }
 
         /**

@@ -438,8 +438,8 @@ public class MessageWriter {
             String room = items.get(0).draft().room();
 
             // idempotency: earlier stores of the same (sender, clientId), and repeats inside this batch
-            List<String> clientIds = items.stream().map(p -> p.draft().clientId()).filter(id -> id != null).distinct().toList();
-            Map<String, MessageView> known = clientIds.isEmpty() ? new HashMap<>() : tx.stored(roomId, room, clientIds);
+            List<Draft> keyed = items.stream().map(Pending::draft).filter(d -> d.clientId() != null).toList();
+            Map<String, MessageView> known = keyed.isEmpty() ? new HashMap<>() : tx.stored(roomId, room, keyed);
             Set<String> firstOfKey = new HashSet<>();
             int fresh = 0;
             for (Pending p : items) {
