@@ -11,8 +11,10 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The rows a message writer touches ({@code messages}, {@code rooms.last_seq}), on plain JDBC. One per writer
@@ -115,8 +117,9 @@ final class MessageTable {
                 stored.setLong(2, roomId);
                 collect(stored, room, found);
             } else {
+                Set<String> asked = new HashSet<>();
                 for (Draft d : drafts) {
-                    if (!found.containsKey(key(d.sender(), d.clientId()))) {
+                    if (asked.add(key(d.sender(), d.clientId()))) {
                         stored.setLong(1, roomId);
                         stored.setString(2, d.clientId());
                         stored.setString(3, d.sender());

@@ -93,7 +93,12 @@ class SlowConsumerTest {
                 assertThat(joined.path("lastSeq").asLong()).isEqualTo(lastSeq);
                 JsonNode messages = joined.path("messages");
                 assertThat(messages.get(messages.size() - 1).path("seq").asLong()).isEqualTo(lastSeq);
-                alice.await("presence", p -> slowName.equals(p.path("user").asText()) && "online".equals(p.path("status").asText()));
+                try {
+                    alice.await("presence", p -> slowName.equals(p.path("user").asText()) && "online".equals(p.path("status").asText()));
+                } catch (AssertionError e) {
+                    // seen once in CI (PostgreSQL run, 2026-12-05 20:46), not reproduced: keep what alice heard of presence
+                    throw new AssertionError(e.getMessage() + "; every presence frame alice got: " + alice.received("presence"), e);
+                }
             }
         } finally {
             keepTalking.shutdownNow();
