@@ -11,10 +11,8 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The rows a message writer touches ({@code messages}, {@code rooms.last_seq}), on plain JDBC. One per writer
@@ -31,15 +29,20 @@ final class MessageTable {
                    m.cancelled, m.input_tokens, m.output_tokens, m.imported
             """;
     /**
-     * PostgreSQL: earlier stores of some clientIds in a room, in one statement: the array joined to the messages is
-     * looked up by the unique index {@code (room_id, client_id, sender)}.
+     * PostgreSQL: earlier stores of some (sender, clientId) keys in a room, in one statement (one round trip). Each
+     * key is looked up on its own by the unique index {@code (room_id, client_id, sender)}: the {@code LIMIT 1}
+     * keeps the planner from folding the look-up into a join, whose order it would choose from the table's
+     * statistics. Without fresh statistics (a new room, a table not analyzed yet) it chose a hash join over every
+     * message of the room (docs/performance.md, "One room on PostgreSQL").
      */
-    private static final String STORED_ANY = COLUMNS + """
-            FROM UNNEST(?) AS t(cid) JOIN messages m ON m.client_id = t.cid
-            WHERE m.room_id = ?""";
+    static final String STORED_ANY = COLUMNS + """
+            FROM UNNEST(?, ?) AS k(client_id, sender)
+            CROSS JOIN LATERAL (SELECT * FROM messages x
+                                WHERE x.room_id = ? AND x.client_id = k.client_id AND x.sender = k.sender
+                                LIMIT 1) m""";
     /**
-     * H2: the earlier store of one (sender, clientId) in a room. H2 plans the join above by its statistics when a
-     * connection first prepares it and keeps that plan; with some statistics it puts the messages first and reads
+     * H2: the earlier store of one (sender, clientId) in a room. H2 plans a join of the keys with the messages by its
+     * statistics when a connection first prepares it, and keeps that plan; with some statistics it puts the messages first and reads
      * every message of the room for each batch (docs/performance.md, "The durable stall"). Every column of the unique
      * index is bound here, so there is one plan; in process, a look-up per key costs no round trip.
      */
@@ -61,7 +64,7 @@ final class MessageTable {
         /** Adds to a room's last seq and returns the new value in one statement; no row when the room is gone. */
         final String claimSeqs;
         final String nextIdBlock;
-        /** Earlier stores are looked up for all clientIds of a room at once ({@link #STORED_ANY}), else one by one. */
+        /** Earlier stores are looked up for all keys of a room at once ({@link #STORED_ANY}), else one by one. */
         final boolean storedAtOnce;
 
         Dialect(String claimSeqs, String nextIdBlock, boolean storedAtOnce) {
@@ -112,19 +115,22 @@ final class MessageTable {
             if (stored == null) {
                 stored = connection.prepareStatement(dialect.storedAtOnce ? STORED_ANY : STORED_ONE);
             }
+            Map<String, Draft> byKey = new HashMap<>();
+            for (Draft d : drafts) {
+                byKey.putIfAbsent(key(d.sender(), d.clientId()), d);
+            }
+            List<Draft> keys = List.copyOf(byKey.values());
             if (dialect.storedAtOnce) {
-                stored.setArray(1, connection.createArrayOf("VARCHAR", drafts.stream().map(Draft::clientId).distinct().toArray()));
-                stored.setLong(2, roomId);
+                stored.setArray(1, connection.createArrayOf("VARCHAR", keys.stream().map(Draft::clientId).toArray()));
+                stored.setArray(2, connection.createArrayOf("VARCHAR", keys.stream().map(Draft::sender).toArray()));
+                stored.setLong(3, roomId);
                 collect(stored, room, found);
             } else {
-                Set<String> asked = new HashSet<>();
-                for (Draft d : drafts) {
-                    if (asked.add(key(d.sender(), d.clientId()))) {
-                        stored.setLong(1, roomId);
-                        stored.setString(2, d.clientId());
-                        stored.setString(3, d.sender());
-                        collect(stored, room, found);
-                    }
+                for (Draft d : keys) {
+                    stored.setLong(1, roomId);
+                    stored.setString(2, d.clientId());
+                    stored.setString(3, d.sender());
+                    collect(stored, room, found);
                 }
             }
             return found;

@@ -24,41 +24,50 @@ import org.junit.jupiter.api.Test;
  */
 class MessageTableTest {
     private static final String URL = "jdbc:h2:mem:message-table;DB_CLOSE_DELAY=-1";
-    private static final long ROOM = 1;
+    static final long ROOM = 1;
     private static final int STORED = 5_000;
 
     @BeforeAll
     static void aRoomWithManyMessages() throws SQLException {
         Flyway.configure().dataSource(URL, "", "").load().migrate();
         try (Connection c = DriverManager.getConnection(URL, "", "")) {
-            c.createStatement().execute("""
-                    INSERT INTO rooms (id, name, is_private, assistant_mode, owner, last_seq, cleared_seq, created_at)
-                    VALUES (1, 'big', FALSE, 'mention', 'alice', 0, 0, CURRENT_TIMESTAMP)""");
-            c.setAutoCommit(false);
-            MessageTable table = new MessageTable();
-            try (MessageTable.Tx tx = table.begin(c)) {
-                long last = tx.claimSeqs(ROOM, STORED);
-                for (int i = 0; i < STORED; i++) {
-                    tx.queueInsert(tx.nextId(), ROOM, last - STORED + 1 + i, Draft.user(ROOM, "big", i % 2 == 0 ? "alice" : "bob", "c" + i, "hi"),
-                            Instant.now());
-                }
-                tx.insertQueued();
+            fillRoom(c, STORED);
+        }
+    }
+
+    /** Room {@link #ROOM} ("big") with {@code count} messages, clientIds c0, c1, …, sent in turn by alice and bob. */
+    static void fillRoom(Connection c, int count) throws SQLException {
+        c.createStatement().execute("""
+                INSERT INTO rooms (id, name, is_private, assistant_mode, owner, last_seq, cleared_seq, created_at)
+                VALUES (1, 'big', FALSE, 'mention', 'alice', 0, 0, CURRENT_TIMESTAMP)""");
+        c.setAutoCommit(false);
+        try (MessageTable.Tx tx = new MessageTable().begin(c)) {
+            long last = tx.claimSeqs(ROOM, count);
+            for (int i = 0; i < count; i++) {
+                tx.queueInsert(tx.nextId(), ROOM, last - count + 1 + i,
+                        Draft.user(ROOM, "big", i % 2 == 0 ? "alice" : "bob", "c" + i, "hi"), Instant.now());
             }
-            c.commit();
+            tx.insertQueued();
+        }
+        c.commit();
+        c.setAutoCommit(true);
+    }
+
+    /** Asks for two stored keys, a clientId stored by someone else and one never stored. */
+    static Map<String, ?> askFourKeys(Connection c) throws SQLException {
+        try (MessageTable.Tx tx = new MessageTable().begin(c)) {
+            return tx.stored(ROOM, "big", List.of(
+                    Draft.user(ROOM, "big", "alice", "c10", "again"),
+                    Draft.user(ROOM, "big", "bob", "c4001", "again"),
+                    Draft.user(ROOM, "big", "bob", "c10", "c10 was alice's"),
+                    Draft.user(ROOM, "big", "alice", "c999999", "new")));
         }
     }
 
     @Test
     void earlierStoresAreFoundBySenderAndClientIdAmongTheRoomsMessages() throws SQLException {
-        try (Connection c = DriverManager.getConnection(URL, "", "");
-                MessageTable.Tx tx = new MessageTable().begin(c)) {
-            Map<String, ?> found = tx.stored(ROOM, "big", List.of(
-                    Draft.user(ROOM, "big", "alice", "c10", "again"),
-                    Draft.user(ROOM, "big", "bob", "c4001", "again"),
-                    Draft.user(ROOM, "big", "bob", "c10", "c10 was alice's"),
-                    Draft.user(ROOM, "big", "alice", "c999999", "new")));
-
-            assertThat(found).containsOnlyKeys(MessageTable.key("alice", "c10"), MessageTable.key("bob", "c4001"));
+        try (Connection c = DriverManager.getConnection(URL, "", "")) {
+            assertThat(askFourKeys(c)).containsOnlyKeys(MessageTable.key("alice", "c10"), MessageTable.key("bob", "c4001"));
         }
     }
 
