@@ -202,8 +202,8 @@ public class ClusterBus {
             }
             RedisConnection conn = ar.result();
             publisher = conn;
-            conn.exceptionHandler(e -> dropPublisher(conn));
-            conn.endHandler(v -> dropPublisher(conn));
+            conn.exceptionHandler(e -> dropPublisher(conn, e));
+            conn.endHandler(v -> dropPublisher(conn, null));
             if (publishLost) {
                 // what this node published meanwhile is lost: the others read it from the database, and get this
                 // node's state again
@@ -215,9 +215,11 @@ public class ClusterBus {
         });
     }
 
-    private void dropPublisher(RedisConnection conn) {
-        if (publisher == conn) {
+    private void dropPublisher(RedisConnection conn, Throwable cause) {
+        if (publisher == conn && !stopped) {
+            LOG.warnf(cause, "cluster bus: lost the publishing connection (%s); reconnecting", cause == null ? "closed" : cause.toString());
             publisher = null;
+            conn.close(); // a pooled connection is given back by closing it, broken or not
             publishLost = true;
             vertx.setTimer(RECONNECT_MS, id -> connectPublisher());
         }
@@ -235,12 +237,11 @@ public class ClusterBus {
             RedisConnection conn = ar.result();
             subscriber = conn;
             conn.handler(this::received);
-            conn.exceptionHandler(e -> dropSubscriber(conn));
-            conn.endHandler(v -> dropSubscriber(conn));
+            conn.exceptionHandler(e -> dropSubscriber(conn, e));
+            conn.endHandler(v -> dropSubscriber(conn, null));
             conn.send(Request.cmd(Command.SUBSCRIBE).arg(config.channel())).onComplete(sub -> {
                 if (sub.failed()) {
-                    dropSubscriber(conn);
-                    conn.close();
+                    dropSubscriber(conn, sub.cause());
                     return;
                 }
                 subscribed = true;
@@ -255,11 +256,13 @@ public class ClusterBus {
         });
     }
 
-    private void dropSubscriber(RedisConnection conn) {
-        if (subscriber == conn) {
+    private void dropSubscriber(RedisConnection conn, Throwable cause) {
+        if (subscriber == conn && !stopped) {
             subscriber = null;
+            conn.close(); // a pooled connection is given back by closing it, broken or not
             if (subscribed) {
-                LOG.warn("cluster bus: lost the subscription; serving this node's clients alone until Redis is back");
+                LOG.warnf(cause, "cluster bus: lost the subscription (%s); serving this node's clients alone until Redis is back",
+                        cause == null ? "closed" : cause.toString());
             }
             subscribed = false;
             vertx.setTimer(RECONNECT_MS, id -> connectSubscriber());
