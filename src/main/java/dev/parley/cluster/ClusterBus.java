@@ -59,6 +59,8 @@ public class ClusterBus {
     private RedisConnection publisher;
     private RedisConnection subscriber;
     private boolean subscribed;
+    /** A failed attempt to subscribe was logged since the last subscription: the next ones are not. */
+    private boolean subscribeFailureLogged;
     private boolean publishLost;
     private boolean connectingPublisher;
     private boolean stopped;
@@ -231,6 +233,7 @@ public class ClusterBus {
         }
         client.connect().onComplete(ar -> {
             if (ar.failed()) {
+                subscribeFailed(ar.cause());
                 vertx.setTimer(RECONNECT_MS, id -> connectSubscriber());
                 return;
             }
@@ -241,10 +244,12 @@ public class ClusterBus {
             conn.endHandler(v -> dropSubscriber(conn, null));
             conn.send(Request.cmd(Command.SUBSCRIBE).arg(config.channel())).onComplete(sub -> {
                 if (sub.failed()) {
+                    subscribeFailed(sub.cause());
                     dropSubscriber(conn, sub.cause());
                     return;
                 }
                 subscribed = true;
+                subscribeFailureLogged = false;
                 long now = System.nanoTime();
                 peers.replaceAll((peer, seen) -> now); // they answer the hello below; silence from now on counts
                 LOG.infof("cluster bus: node %s listening on %s", node, config.channel());
@@ -254,6 +259,14 @@ public class ClusterBus {
                 send(node + '\n' + Topic.NODE.code + "\nhello");
             });
         });
+    }
+
+    /** The first failed attempt to subscribe is logged with its cause; the retries every half second are not. */
+    private void subscribeFailed(Throwable cause) {
+        if (!subscribeFailureLogged && !stopped) {
+            subscribeFailureLogged = true;
+            LOG.warnf("cluster bus: cannot subscribe to %s (%s); trying again every %d ms", config.channel(), cause, RECONNECT_MS);
+        }
     }
 
     private void dropSubscriber(RedisConnection conn, Throwable cause) {
