@@ -28,6 +28,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -54,6 +55,8 @@ import org.jboss.logging.Logger;
 @Singleton
 public class MessageWriter {
     private static final Logger LOG = Logger.getLogger(MessageWriter.class);
+    /** A bus message carries the frames of one commit in one room up to about this many chars (more go in the next). */
+    private static final int BUS_BODY_CHARS = 64 * 1024;
 
     private final ParleyConfig config;
     private final MessageFanout fanout;
@@ -108,18 +111,21 @@ public class MessageWriter {
         }
     }
 
-    /** A message another node committed: {@code <roomId>\n<message frame>}. On the bus's event loop. */
+    /** Messages another node committed in one room ({@link BusBatch}). On the bus's event loop. */
     private void fromPeer(String node, String body) {
-        int cut = body.indexOf('\n');
-        long roomId = Long.parseLong(body, 0, cut, 10);
-        MessageView m;
-        try {
-            m = (MessageView) frameReader.readValue(body.substring(cut + 1));
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-        fanout.storedElsewhere(m);
-        shardOf(roomId).deliveries.add(new Remote(roomId, m, System.nanoTime()));
+        long roomId = BusBatch.room(body);
+        Shard shard = shardOf(roomId);
+        long now = System.nanoTime();
+        BusBatch.frames(body, frame -> {
+            MessageView m;
+            try {
+                m = (MessageView) frameReader.readValue(frame);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            fanout.storedElsewhere(m);
+            shard.deliveries.add(new Remote(roomId, m, now));
+        });
     }
 
     /**
@@ -391,6 +397,9 @@ public class MessageWriter {
         }
 
         private void delivered(List<Outcome> outcomes, RoomSequencer sequencer) {
+            if (sequencer != null) {
+                publish(outcomes);
+            }
             for (Outcome o : outcomes) {
                 if (o.fresh()) {
                     stored.increment();
@@ -403,7 +412,6 @@ public class MessageWriter {
                             LOG.errorf(e, "delivering message %d of %s failed", m.seq(), m.room());
                         }
                     } else {
-                        publish(o.pending().draft().roomId(), m);
                         sequencer.offer(o.pending().draft().roomId(), m, o.pending().receivedNanos());
                     }
                 }
@@ -412,12 +420,22 @@ public class MessageWriter {
         }
     }
 
-    private void publish(long roomId, MessageView m) {
-        try {
-            bus.publish(Topic.MESSAGE, roomId + "\n" + frames.writeValueAsString(m));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException("cannot encode message " + m.seq() + " of " + m.room(), e);
+    /** Tells the other nodes what one commit stored: one bus message per room ({@link BusBatch}). */
+    private void publish(List<Outcome> outcomes) {
+        Map<Long, List<String>> byRoom = new LinkedHashMap<>();
+        for (Outcome o : outcomes) {
+            if (o.fresh()) {
+                MessageView m = o.stored().message();
+                try {
+                    byRoom.computeIfAbsent(o.pending().draft().roomId(), r -> new ArrayList<>()).add(frames.writeValueAsString(m));
+                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                    // not published: the other nodes see the gap and read it from the database; here it goes on
+                    LOG.errorf(e, "cannot encode message %d of %s for the bus", m.seq(), m.room());
+                }
+            }
         }
+        byRoom.forEach((roomId, roomFrames) -> BusBatch.bodies(roomId, roomFrames, BUS_BODY_CHARS)
+                .forEach(body -> bus.publish(Topic.MESSAGE, body)));
     }
 
     /**
