@@ -57,6 +57,7 @@ public class MessageWriter {
     private static final Logger LOG = Logger.getLogger(MessageWriter.class);
     /** A bus message carries the frames of one commit in one room up to about this many chars (more go in the next). */
     private static final int BUS_BODY_CHARS = 64 * 1024;
+    private static final long BATCH_FAILURE_LOG_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     private final ParleyConfig config;
     private final MessageFanout fanout;
@@ -69,6 +70,7 @@ public class MessageWriter {
     private final Counter stored;
     private final Timer commitTimer;
     private final Counter refetched;
+    private final Counter batchFailures;
     private Shard[] shards;
     private final AtomicLong inFlight = new AtomicLong();
     private volatile boolean accepting = true;
@@ -86,6 +88,8 @@ public class MessageWriter {
         this.refetched = Counter.builder("parley.cluster.refetched")
                 .description("Messages of other nodes read from the database because the bus lost them").register(registry);
         this.stored = Counter.builder("parley.messages.stored").description("Messages committed").register(registry);
+        this.batchFailures = Counter.builder("parley.messages.batch.failures")
+                .description("Group commits that failed and were stored again message by message").register(registry);
         this.commitTimer = Timer.builder("parley.messages.commit").description("Group-commit transaction time")
                 .publishPercentileHistogram().register(registry);
     }
@@ -237,6 +241,8 @@ public class MessageWriter {
         volatile boolean running = true;
         /** The statements and id block of this shard's writer thread. */
         private final MessageTable table = new MessageTable();
+        /** When the writer last logged a failed batch (its thread only). */
+        private long lastBatchFailureLog;
 
         Shard(int index, int capacity) {
             this.index = index;
@@ -309,7 +315,15 @@ public class MessageWriter {
             } catch (SQLException | RuntimeException batchFailure) {
                 // One bad item (a room deleted meanwhile, a clash with another node) must not sink the others:
                 // store them one by one.
-                LOG.debugf(batchFailure, "a batch of %d failed; storing its messages one by one", batch.size());
+                batchFailures.increment();
+                long now = System.nanoTime();
+                if (lastBatchFailureLog == 0 || now - lastBatchFailureLog > BATCH_FAILURE_LOG_NANOS) {
+                    lastBatchFailureLog = now;
+                    LOG.warnf(batchFailure, "writer %d: a batch of %d failed; storing its messages one by one (said at most"
+                            + " once a minute, parley_messages_batch_failures_total counts them)", index, batch.size());
+                } else {
+                    LOG.debugf(batchFailure, "a batch of %d failed; storing its messages one by one", batch.size());
+                }
                 outcomes = new ArrayList<>(batch.size());
                 for (Pending p : batch) {
                     try {
