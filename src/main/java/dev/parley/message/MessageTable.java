@@ -13,6 +13,7 @@ import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.postgresql.PGStatement;
 
 /**
  * The rows a message writer touches ({@code messages}, {@code rooms.last_seq}), on plain JDBC. One per writer
@@ -114,6 +115,13 @@ final class MessageTable {
             Map<String, MessageView> found = new HashMap<>();
             if (stored == null) {
                 stored = connection.prepareStatement(dialect.storedAtOnce ? STORED_ANY : STORED_ONE);
+                if (dialect == Dialect.POSTGRESQL) {
+                    // never a server-side prepared statement, so planned for its values at every execution: a
+                    // generic plan made while the table was small can pick the (room_id, seq) index and read the
+                    // whole room per key, and without ANALYZE nothing makes PostgreSQL plan it again
+                    // (docs/performance.md, "The harness on PostgreSQL after the fix")
+                    stored.unwrap(PGStatement.class).setPrepareThreshold(0);
+                }
             }
             Map<String, Draft> byKey = new HashMap<>();
             for (Draft d : drafts) {

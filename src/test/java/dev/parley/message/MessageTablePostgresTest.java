@@ -66,6 +66,19 @@ class MessageTablePostgresTest {
     }
 
     @Test
+    void theLookUpIsNeverKeptAsAServerSidePlanThatCouldGoStale() throws SQLException {
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            for (int i = 0; i < 10; i++) {
+                MessageTableTest.askFourKeys(c); // the driver server-prepares a statement from its fifth execution on
+            }
+            try (ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE '%UNNEST%'")) {
+                rs.next();
+                assertThat(rs.getInt(1)).as("prepared look-ups on this connection").isZero();
+            }
+        }
+    }
+
+    @Test
     void theLookUpReadsOnlyTheKeysRowsWithTheValuesBound() throws SQLException {
         try (Connection c = connect()) {
             assertReadsOnlyTheKeys(explain(c));
