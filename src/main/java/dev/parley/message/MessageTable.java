@@ -43,9 +43,10 @@ final class MessageTable {
                                 LIMIT 1) m""";
     /**
      * H2: the earlier store of one (sender, clientId) in a room. H2 plans a join of the keys with the messages by its
-     * statistics when a connection first prepares it, and keeps that plan; with some statistics it puts the messages first and reads
-     * every message of the room for each batch (docs/performance.md, "The durable stall"). Every column of the unique
-     * index is bound here, so there is one plan; in process, a look-up per key costs no round trip.
+     * statistics when a connection first prepares it, and keeps that plan; with some statistics it puts the messages
+     * first and reads every message of the room for each batch (docs/performance.md, "The durable stall"). Every
+     * column of the unique index is bound here, so there is one plan; in process, a look-up per key costs no round
+     * trip.
      */
     static final String STORED_ONE = COLUMNS + """
             FROM messages m
