@@ -91,15 +91,10 @@ class MessageTablePostgresTest {
             s.execute("SET plan_cache_mode = force_generic_plan");
             s.execute("PREPARE stored_any (varchar[], varchar[], bigint) AS "
                     + MessageTable.STORED_ANY.replaceFirst("\\?", "\\$1").replaceFirst("\\?", "\\$2").replaceFirst("\\?", "\\$3"));
-            StringBuilder plan = new StringBuilder();
-            try (ResultSet rs = s.executeQuery("EXPLAIN ANALYZE EXECUTE stored_any ('{c2500,c2501,c999999}', '{alice,bob,alice}', "
-                    + MessageTableTest.ROOM + ")")) {
-                while (rs.next()) {
-                    plan.append(rs.getString(1)).append('\n');
-                }
-            }
+            String plan = lines(s.executeQuery("EXPLAIN ANALYZE EXECUTE stored_any ('{c2500,c2501,c999999}', '{alice,bob,alice}', "
+                    + MessageTableTest.ROOM + ")"));
             assertThat(plan).as("a generic plan: the room is a parameter").contains("$3");
-            assertReadsOnlyTheKeys(plan.toString());
+            assertReadsOnlyTheKeys(plan);
         }
     }
 
@@ -109,13 +104,18 @@ class MessageTablePostgresTest {
             explain.setArray(1, c.createArrayOf("VARCHAR", new Object[] {"c2500", "c2501", "c999999"}));
             explain.setArray(2, c.createArrayOf("VARCHAR", new Object[] {"alice", "bob", "alice"}));
             explain.setLong(3, MessageTableTest.ROOM);
-            StringBuilder plan = new StringBuilder();
-            try (ResultSet rs = explain.executeQuery()) {
-                while (rs.next()) {
-                    plan.append(rs.getString(1)).append('\n');
-                }
+            return lines(explain.executeQuery());
+        }
+    }
+
+    /** The first column of every row of {@code rs} (an {@code EXPLAIN}), one per line; closes it. */
+    private static String lines(ResultSet rs) throws SQLException {
+        try (rs) {
+            StringBuilder text = new StringBuilder();
+            while (rs.next()) {
+                text.append(rs.getString(1)).append('\n');
             }
-            return plan.toString();
+            return text.toString();
         }
     }
 
