@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -23,6 +24,10 @@ import org.postgresql.PGStatement;
  * in application.properties): a value V stands for {@code V .. V + Message.ID_BLOCK - 1}. Each value is handed out
  * once by the database, so the ids this writer uses never meet those of another writer, of Hibernate (transcript
  * imports) or of another node.
+ *
+ * <p>A commit is answered only once it is on the disk ({@link #forceToDisk}): H2 hands its commit to the operating
+ * system and does not fsync it, so on H2 each commit is followed by {@code CHECKPOINT SYNC}; PostgreSQL flushes its
+ * write-ahead log at commit itself ({@code synchronous_commit}).
  */
 final class MessageTable {
     private static final String COLUMNS = """
@@ -59,20 +64,23 @@ final class MessageTable {
     /** What differs between the two databases Parley runs on. */
     private enum Dialect {
         H2("SELECT last_seq FROM FINAL TABLE (UPDATE rooms SET last_seq = last_seq + ? WHERE id = ?)",
-                "SELECT NEXT VALUE FOR messages_seq", false),
+                "SELECT NEXT VALUE FOR messages_seq", false, "CHECKPOINT SYNC"),
         POSTGRESQL("UPDATE rooms SET last_seq = last_seq + ? WHERE id = ? RETURNING last_seq",
-                "SELECT nextval('messages_seq')", true);
+                "SELECT nextval('messages_seq')", true, null);
 
         /** Adds to a room's last seq and returns the new value in one statement; no row when the room is gone. */
         final String claimSeqs;
         final String nextIdBlock;
         /** Earlier stores are looked up for all keys of a room at once ({@link #STORED_ANY}), else one by one. */
         final boolean storedAtOnce;
+        /** Forces what the last commit wrote to the disk (fsync); null where the commit does that itself. */
+        final String forceToDisk;
 
-        Dialect(String claimSeqs, String nextIdBlock, boolean storedAtOnce) {
+        Dialect(String claimSeqs, String nextIdBlock, boolean storedAtOnce, String forceToDisk) {
             this.claimSeqs = claimSeqs;
             this.nextIdBlock = nextIdBlock;
             this.storedAtOnce = storedAtOnce;
+            this.forceToDisk = forceToDisk;
         }
 
         static Dialect of(Connection connection) throws SQLException {
@@ -85,16 +93,57 @@ final class MessageTable {
         }
     }
 
+    private final boolean fsync;
     private Dialect dialect;
     /** The writer's current id block: {@code nextId} up to (excluding) {@code idLimit} are its own. */
     private long nextId;
     private long idLimit;
 
-    /** Starts the statements of one transaction on {@code connection}; close them before it ends. */
-    Tx begin(Connection connection) throws SQLException {
+    /** @param fsync whether a commit is forced to the disk before it returns ({@code parley.writer.fsync}) */
+    MessageTable(boolean fsync) {
+        this.fsync = fsync;
+    }
+
+    /**
+     * After a commit on {@code connection}: with {@code fsync} on H2, forces it to the disk, so that what the caller
+     * answers afterwards survives a power loss, not only a crash of Parley. Nothing on PostgreSQL, whose commit has
+     * done it. A failure means the commit is in the database but may not be on the disk.
+     */
+    void forceToDisk(Connection connection) throws SQLException {
+        if (fsync && dialect(connection).forceToDisk != null) {
+            try (Statement force = connection.createStatement()) {
+                force.execute(dialect.forceToDisk);
+            }
+        }
+    }
+
+    /**
+     * Checks at startup that commits can be forced to the disk on {@code connection}: on H2 that needs a user with
+     * admin rights (the database's creator is one). Fails with what to change otherwise.
+     */
+    void checkFsync(Connection connection) throws SQLException {
+        if (!fsync || dialect(connection).forceToDisk == null) {
+            return;
+        }
+        try (Statement force = connection.createStatement()) {
+            force.execute(dialect.forceToDisk);
+        } catch (SQLException e) {
+            throw new IllegalStateException("messages are acked only once on disk, and H2 refused to force its file to the"
+                    + " disk (" + e.getMessage() + "): connect as the database's creator or another admin user, or set"
+                    + " DATABASE_FSYNC=false to ack once H2 has handed the commit to the operating system", e);
+        }
+    }
+
+    private Dialect dialect(Connection connection) throws SQLException {
         if (dialect == null) {
             dialect = Dialect.of(connection);
         }
+        return dialect;
+    }
+
+    /** Starts the statements of one transaction on {@code connection}; close them before it ends. */
+    Tx begin(Connection connection) throws SQLException {
+        dialect(connection);
         return new Tx(connection);
     }
 

@@ -94,7 +94,10 @@ public class MessageWriter {
                 .publishPercentileHistogram().register(registry);
     }
 
-    void start(@Observes StartupEvent event) {
+    void start(@Observes StartupEvent event) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            new MessageTable(config.writer().fsync()).checkFsync(connection);
+        }
         int n = Math.max(1, config.writer().shards());
         shards = new Shard[n];
         for (int i = 0; i < n; i++) {
@@ -196,7 +199,32 @@ public class MessageWriter {
     private record Pending(Draft draft, CompletableFuture<Stored> result, long receivedNanos) {
     }
 
-    private record Outcome(Pending pending, Stored stored, boolean fresh) {
+    /** A message's fate in a commit; {@code notOnDisk} when the commit was made but could not be forced to disk. */
+    private record Outcome(Pending pending, Stored stored, boolean fresh, ProtocolException notOnDisk) {
+        Outcome(Pending pending, Stored stored, boolean fresh) {
+            this(pending, stored, fresh, null);
+        }
+    }
+
+    /**
+     * A commit went through but forcing it to disk failed ({@link MessageTable#commit}). Its messages are in the
+     * database, so they are delivered (the room's seqs stay without gaps), but their senders get {@code internal}
+     * instead of an ack. The commit is not tried again: after a failed fsync a second one can report success for
+     * data the kernel already dropped.
+     */
+    private static final class NotOnDisk extends RuntimeException {
+        private final transient List<Outcome> outcomes;
+
+        NotOnDisk(List<Outcome> outcomes, SQLException cause) {
+            super(cause);
+            this.outcomes = outcomes;
+        }
+
+        List<Outcome> unconfirmed() {
+            ProtocolException told = new ProtocolException(ErrorCode.INTERNAL, "the message was stored, but the server's"
+                    + " disk did not confirm it: it may be lost if the server's machine fails");
+            return outcomes.stream().map(o -> new Outcome(o.pending(), o.stored(), o.fresh(), told)).toList();
+        }
     }
 
     /** Work for a shard's delivery thread. */
@@ -240,7 +268,7 @@ public class MessageWriter {
         final int index;
         volatile boolean running = true;
         /** The statements and id block of this shard's writer thread. */
-        private final MessageTable table = new MessageTable();
+        private final MessageTable table = new MessageTable(config.writer().fsync());
         /** When the writer last logged a failed batch (its thread only). */
         private long lastBatchFailureLog;
 
@@ -312,6 +340,10 @@ public class MessageWriter {
             long start = System.nanoTime();
             try {
                 outcomes = transact(batch);
+            } catch (NotOnDisk e) {
+                LOG.errorf(e.getCause(), "writer %d: a commit of %d messages could not be forced to disk; their senders are"
+                        + " told", index, batch.size());
+                outcomes = e.unconfirmed();
             } catch (SQLException | RuntimeException batchFailure) {
                 // One bad item (a room deleted meanwhile, a clash with another node) must not sink the others:
                 // store them one by one.
@@ -328,6 +360,9 @@ public class MessageWriter {
                 for (Pending p : batch) {
                     try {
                         outcomes.addAll(transact(List.of(p)));
+                    } catch (NotOnDisk e) {
+                        LOG.errorf(e.getCause(), "writer %d: a commit could not be forced to disk; its sender is told", index);
+                        outcomes.addAll(e.unconfirmed());
                     } catch (SQLException | RuntimeException e) {
                         settle(p, null, e instanceof ProtocolException ? e
                                 : new ProtocolException(ErrorCode.INTERNAL, "the message could not be stored; send it again"));
@@ -357,6 +392,11 @@ public class MessageWriter {
                         outcomes = commit(tx, items);
                     }
                     connection.commit();
+                    try {
+                        table.forceToDisk(connection);
+                    } catch (SQLException notForced) {
+                        throw new NotOnDisk(outcomes, notForced);
+                    }
                     return outcomes;
                 } catch (SQLException | RuntimeException e) {
                     try {
@@ -429,7 +469,7 @@ public class MessageWriter {
                         sequencer.offer(o.pending().draft().roomId(), m, o.pending().receivedNanos());
                     }
                 }
-                settle(o.pending(), o.stored(), null);
+                settle(o.pending(), o.notOnDisk() == null ? o.stored() : null, o.notOnDisk());
             }
         }
     }

@@ -41,7 +41,7 @@ class MessageTableTest {
                 INSERT INTO rooms (id, name, is_private, assistant_mode, owner, last_seq, cleared_seq, created_at)
                 VALUES (1, 'big', FALSE, 'mention', 'alice', 0, 0, CURRENT_TIMESTAMP)""");
         c.setAutoCommit(false);
-        try (MessageTable.Tx tx = new MessageTable().begin(c)) {
+        try (MessageTable.Tx tx = new MessageTable(false).begin(c)) {
             long last = tx.claimSeqs(ROOM, count);
             for (int i = 0; i < count; i++) {
                 tx.queueInsert(tx.nextId(), ROOM, last - count + 1 + i,
@@ -55,7 +55,7 @@ class MessageTableTest {
 
     /** Asks for two stored keys, a clientId stored by someone else and one never stored. */
     static Map<String, ?> askFourKeys(Connection c) throws SQLException {
-        try (MessageTable.Tx tx = new MessageTable().begin(c)) {
+        try (MessageTable.Tx tx = new MessageTable(false).begin(c)) {
             return tx.stored(ROOM, "big", List.of(
                     Draft.user(ROOM, "big", "alice", "c10", "again"),
                     Draft.user(ROOM, "big", "bob", "c4001", "again"),

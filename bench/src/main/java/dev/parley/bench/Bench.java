@@ -130,7 +130,7 @@ public final class Bench {
                 + Environment.affinity() + ", one Vert.x event loop, JDK " + Runtime.version());
         lines.add("JVM servers (Parley and the Vert.x peer) run with the same flags: `" + ParleyLaunch.jvmFlags() + "`");
         lines.add("Parley's database: " + (System.getenv("BENCH_DATABASE_URL") == null
-                ? "embedded H2, its default (durable acks, `WRITE_DELAY=0`)" : "`" + System.getenv("BENCH_DATABASE_URL") + "`"));
+                ? "embedded H2, its default (acks after the commit is on disk: `WRITE_DELAY=0` and an fsync per group commit)" : "`" + System.getenv("BENCH_DATABASE_URL") + "`"));
         return lines;
     }
 
