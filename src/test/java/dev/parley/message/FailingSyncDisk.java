@@ -1,0 +1,102 @@
+package dev.parley.message;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import org.h2.store.fs.FileBase;
+import org.h2.store.fs.FilePath;
+import org.h2.store.fs.FilePathWrapper;
+
+/**
+ * An H2 file system ({@code jdbc:h2:failsync:…}) over the real one whose {@code force} (fsync) fails while
+ * {@link #FAIL} is set, as a failing disk's does; everything else goes to the file as usual. The switch is a system
+ * property so that it reaches the H2 copy the server under test loaded, whichever class loader that is.
+ */
+public final class FailingSyncDisk extends FilePathWrapper {
+    /** System property: {@code true} makes every fsync fail. */
+    public static final String FAIL = "parley.test.fsync-fails";
+
+    /** Makes {@code jdbc:h2:failsync:} known to H2; idempotent. */
+    public static void install() {
+        FilePath.register(new FailingSyncDisk());
+    }
+
+    @Override
+    public String getScheme() {
+        return "failsync";
+    }
+
+    @Override
+    public FileChannel open(String mode) throws IOException {
+        return new Channel(super.open(mode));
+    }
+
+    private static final class Channel extends FileBase {
+        private final FileChannel file;
+
+        Channel(FileChannel file) {
+            this.file = file;
+        }
+
+        @Override
+        public void force(boolean metaData) throws IOException {
+            if (Boolean.getBoolean(FAIL)) {
+                throw new IOException("injected fsync failure");
+            }
+            file.force(metaData);
+        }
+
+        @Override
+        public int read(ByteBuffer dst) throws IOException {
+            return file.read(dst);
+        }
+
+        @Override
+        public int read(ByteBuffer dst, long position) throws IOException {
+            return file.read(dst, position);
+        }
+
+        @Override
+        public int write(ByteBuffer src) throws IOException {
+            return file.write(src);
+        }
+
+        @Override
+        public int write(ByteBuffer src, long position) throws IOException {
+            return file.write(src, position);
+        }
+
+        @Override
+        public long position() throws IOException {
+            return file.position();
+        }
+
+        @Override
+        public FileChannel position(long newPosition) throws IOException {
+            file.position(newPosition);
+            return this;
+        }
+
+        @Override
+        public long size() throws IOException {
+            return file.size();
+        }
+
+        @Override
+        public FileChannel truncate(long size) throws IOException {
+            file.truncate(size);
+            return this;
+        }
+
+        @Override
+        public FileLock tryLock(long position, long size, boolean shared) throws IOException {
+            return file.tryLock(position, size, shared);
+        }
+
+        @Override
+        protected void implCloseChannel() throws IOException {
+            file.close();
+        }
+    }
+}
