@@ -191,8 +191,8 @@ public interface ParleyConfig {
          * message survives a power loss or an operating-system crash, not only a crash of Parley. Matters on H2,
          * which hands a commit to the operating system without forcing it (the writer then runs
          * {@code CHECKPOINT SYNC}, which needs an H2 user with admin rights, checked at startup); PostgreSQL forces
-         * its log at commit itself, as its {@code synchronous_commit} says. Off: about 0.4 ms less per commit on
-         * this project's test machine.
+         * its log at commit itself, as its {@code synchronous_commit} says. Off: 0.2–0.9 ms less per commit on
+         * this project's test machine (docs/performance.md).
          */
         @WithDefault("true")
         boolean fsync();

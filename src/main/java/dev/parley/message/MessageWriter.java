@@ -207,7 +207,7 @@ public class MessageWriter {
     }
 
     /**
-     * A commit went through but forcing it to disk failed ({@link MessageTable#commit}). Its messages are in the
+     * A commit went through but forcing it to disk failed ({@link MessageTable#forceToDisk}). Its messages are in the
      * database, so they are delivered (the room's seqs stay without gaps), but their senders get {@code internal}
      * instead of an ack. The commit is not tried again: after a failed fsync a second one can report success for
      * data the kernel already dropped.
