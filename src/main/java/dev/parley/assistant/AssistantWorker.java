@@ -122,7 +122,7 @@ public class AssistantWorker {
             ahead = l.open.size();
             l.open.add(turn);
         }
-        turn.start(hub, relay, ahead > 0 ? ahead : null);
+        turn.start(TurnFrames.Members.of(hub), relay, ahead > 0 ? ahead : null);
         l.turns.submit(() -> {
             RoomTurnLock.Held room = null;
             try {

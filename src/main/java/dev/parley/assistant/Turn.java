@@ -48,11 +48,15 @@ public final class Turn {
         return asker;
     }
 
-    /** Tells every member of the room, on every node, that the turn is queued ({@code queuePosition} > 0) or starting. */
-    void start(RoomHub hub, TurnRelay relay, Integer queuePosition) {
+    /**
+     * Tells every member of the room, on every node, that the turn is queued ({@code queuePosition} > 0) or starting.
+     * The turn can be cancelled before anyone sees its start: a member may answer the start with {@code cancel_turn}
+     * at once.
+     */
+    void start(TurnFrames.Members members, TurnRelay relay, Integer queuePosition) {
         this.relay = relay;
-        frames.start(TurnFrames.Members.of(hub), queuePosition);
         relay.started(this, queuePosition);
+        frames.start(members, queuePosition);
     }
 
     /** The next piece of text, to every member that saw the start. */

@@ -116,18 +116,17 @@ class TurnRelay implements ClusterListener {
         switch (body.charAt(0)) {
             case 's' -> {
                 Started s = read(rest);
-                mirrors.compute(s.turnId(), (id, known) -> {
-                    if (known != null) {
-                        known.frames().restart(members, s.text());
-                        return known;
-                    }
-                    Mirror m = new Mirror(node, s.asker(), new TurnFrames(s.room(), s.turnId(), s.replyTo(), s.model()));
-                    m.frames().start(members, s.queuePosition());
+                Mirror fresh = new Mirror(node, s.asker(), new TurnFrames(s.room(), s.turnId(), s.replyTo(), s.model()));
+                Mirror known = mirrors.putIfAbsent(s.turnId(), fresh);
+                if (known != null) {
+                    known.frames().restart(members, s.text());
+                } else {
+                    // known here before members see the start, so a cancel_turn that answers the start finds the turn
+                    fresh.frames().start(members, s.queuePosition());
                     if (!s.text().isEmpty()) {
-                        m.frames().delta(members, s.text(), () -> { });
+                        fresh.frames().delta(members, s.text(), () -> { });
                     }
-                    return m;
-                });
+                }
             }
             case 'd' -> {
                 int cut = rest.indexOf('\n');

@@ -9,10 +9,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.assistant.standin.StandIn;
 import dev.parley.assistant.standin.StandIns;
+import dev.parley.auth.Caller;
 import dev.parley.support.WsClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -22,6 +25,8 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(StandIns.class)
 class AssistantTurnTest extends AssistantTestSupport {
+    @Inject
+    TurnRelay relay;
 
     @Test
     void aMentionIsStreamedToEveryMemberThenStoredAsTheAssistantsMessage() {
@@ -232,6 +237,16 @@ class AssistantTurnTest extends AssistantTestSupport {
             assertThat(streamed(alice, turnId)).isEmpty();
             answer.countDown();
         }
+    }
+
+    @Test
+    void aTurnCanBeCancelledByTheTimeAnyMemberIsToldItStarted() {
+        Turn turn = new Turn(1, unique("r"), new Caller(unique("alice"), false), 1, "@assistant hi", "ollama/llama3.2");
+        List<Turn> cancellableAtStart = new ArrayList<>();
+        // a member answering assistant_start with cancel_turn at once is looked up the way AssistantHook.cancel does
+        turn.start((room, event, to) -> cancellableAtStart.add(worker.live(turn.id())), relay, null);
+        turn.finish();
+        assertThat(cancellableAtStart).containsExactly(turn);
     }
 
     @Test
