@@ -51,14 +51,8 @@ final class TurnFrames {
         this.model = model;
     }
 
-    /**
-     * Tells this node's members of the room that the turn is queued ({@code queuePosition} > 0) or starting; nothing once
-     * it has finished (its node left before its start was shown here).
-     */
+    /** Tells this node's members of the room that the turn is queued ({@code queuePosition} > 0) or starting. */
     synchronized void start(Members members, Integer queuePosition) {
-        if (finished) {
-            return;
-        }
         long at = position;
         members.send(room, new ServerEvent.AssistantStart(room, id, replyTo, model, queuePosition, null), c -> {
             from.put(c, at);

@@ -122,6 +122,7 @@ class TurnRelay implements ClusterListener {
                     known.frames().restart(members, s.text());
                 } else {
                     // known here before members see the start, so a cancel_turn that answers the start finds the turn
+                    // (the bus hands over its messages one at a time, so nothing ends the mirror in between)
                     fresh.frames().start(members, s.queuePosition());
                     if (!s.text().isEmpty()) {
                         fresh.frames().delta(members, s.text(), () -> { });
