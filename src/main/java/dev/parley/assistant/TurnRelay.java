@@ -10,6 +10,7 @@ import dev.parley.cluster.ClusterListener;
 import dev.parley.cluster.Topic;
 import dev.parley.protocol.ErrorCode;
 import dev.parley.protocol.ServerEvent;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -40,16 +41,22 @@ class TurnRelay implements ClusterListener {
     record Started(String room, String turnId, long replyTo, String model, Integer queuePosition, String asker, String text) {
     }
 
+    @Inject
     TurnRelay(ClusterBus bus, RoomHub hub, Outbox outbox, ObjectMapper json) {
-        this.bus = bus;
-        this.hub = hub;
-        this.outbox = outbox;
-        this.json = json;
-        this.members = TurnFrames.Members.of(hub);
+        this(bus, hub, outbox, json, TurnFrames.Members.of(hub));
         if (bus.enabled()) {
             bus.on(Topic.TURN, this::fromPeer);
             bus.listen(this);
         }
+    }
+
+    /** Not listening on the bus, with the members that mirrored turns' frames go to: tests watch them. */
+    TurnRelay(ClusterBus bus, RoomHub hub, Outbox outbox, ObjectMapper json, TurnFrames.Members members) {
+        this.bus = bus;
+        this.hub = hub;
+        this.outbox = outbox;
+        this.json = json;
+        this.members = members;
     }
 
     // ---- turns of this node ----
@@ -111,7 +118,8 @@ class TurnRelay implements ClusterListener {
         }
     }
 
-    private void fromPeer(String node, String body) {
+    /** A message of another node about its turns (on the bus's event loop). */
+    void fromPeer(String node, String body) {
         String rest = body.substring(1);
         switch (body.charAt(0)) {
             case 's' -> {

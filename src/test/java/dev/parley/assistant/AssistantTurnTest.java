@@ -7,9 +7,13 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.parley.assistant.standin.StandIn;
 import dev.parley.assistant.standin.StandIns;
 import dev.parley.auth.Caller;
+import dev.parley.chat.Outbox;
+import dev.parley.chat.RoomHub;
+import dev.parley.cluster.ClusterBus;
 import dev.parley.support.WsClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -27,6 +31,14 @@ import org.junit.jupiter.api.Test;
 class AssistantTurnTest extends AssistantTestSupport {
     @Inject
     TurnRelay relay;
+    @Inject
+    ClusterBus bus;
+    @Inject
+    RoomHub hub;
+    @Inject
+    Outbox outbox;
+    @Inject
+    ObjectMapper json;
 
     @Test
     void aMentionIsStreamedToEveryMemberThenStoredAsTheAssistantsMessage() {
@@ -247,6 +259,19 @@ class AssistantTurnTest extends AssistantTestSupport {
         turn.start((room, event, to) -> cancellableAtStart.add(worker.live(turn.id())), relay, null);
         turn.finish();
         assertThat(cancellableAtStart).containsExactly(turn);
+    }
+
+    @Test
+    void anotherNodesTurnCanBeCancelledByTheTimeAnyMemberHereIsToldItStarted() throws Exception {
+        List<TurnRelay.Mirror> cancellableAtStart = new ArrayList<>();
+        String turnId = unique("turn");
+        TurnRelay[] here = new TurnRelay[1];
+        // a member answering the mirrored assistant_start with cancel_turn at once is looked up as AssistantHook.cancel does
+        here[0] = new TurnRelay(bus, hub, outbox, json, (room, event, to) -> cancellableAtStart.add(here[0].remote(turnId)));
+        here[0].fromPeer("other-node", "s" + json.writeValueAsString(
+                new TurnRelay.Started(unique("r"), turnId, 1, "ollama/llama3.2", null, unique("alice"), "")));
+        assertThat(cancellableAtStart).hasSize(1).doesNotContainNull();
+        assertThat(cancellableAtStart.get(0).node()).isEqualTo("other-node");
     }
 
     @Test
