@@ -1,0 +1,170 @@
+package dev.parley.message;
+
+import dev.parley.config.ParleyConfig;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import javax.sql.DataSource;
+import org.h2.engine.SessionLocal;
+import org.h2.jdbc.JdbcConnection;
+import org.h2.mvstore.MVStore;
+import org.jboss.logging.Logger;
+
+/**
+ * Keeps the embedded H2 file from growing many times larger than its data. With {@code WRITE_DELAY=0} (each commit
+ * written before its ack) H2 writes every commit as a new chunk at a free place of the file, and it runs no background
+ * writer, the thread that would rewrite the few live pages of old chunks elsewhere so that their space can be used
+ * again. Without that the file grew by tens of KiB per commit under load (docs/performance.md, "The embedded H2 file").
+ *
+ * <p>So Parley does that part of the background writer's work, every {@link ParleyConfig.Writer#h2CompactEvery()} on
+ * a thread of its own: H2 rewrites up to {@link ParleyConfig.Writer#h2CompactBytes()} of live pages out of its
+ * oldest, emptiest chunks ({@link MVStore#compact}) and writes them, and the file is forced to the disk if anything
+ * was written since the last pass forced it. Each pass also sets H2's retention time, how long a chunk is kept
+ * before its space may be used again (45 s by default), to five passes: H2 keeps chunks that long on the assumption
+ * that the disk has by then written what came after them, and these passes make sure of it. Only both together kept
+ * the file small (measured).
+ *
+ * <p>Does nothing on PostgreSQL, on H2 in memory or as a server (that process owns its file), and when
+ * {@code WRITE_DELAY} is above 0 (H2's background writer compacts then). Uses H2's store classes, not only JDBC: SQL
+ * has no online compaction ({@code SHUTDOWN COMPACT} closes the database). H2's store lock orders a pass with the
+ * writers' commits, which wait for it.
+ */
+@Singleton
+public class H2Compaction {
+    private static final Logger LOG = Logger.getLogger(H2Compaction.class);
+    private static final long FAILURE_LOG_NANOS = TimeUnit.MINUTES.toNanos(1);
+    /** The retention time, in passes. */
+    static final int RETENTION_PASSES = 5;
+
+    private final DataSource dataSource;
+    private final ParleyConfig.Writer config;
+    private final Timer rewrites;
+    private final Counter failures;
+    private final Passes passes = new Passes();
+    private volatile Thread thread;
+    /** Compaction thread only. */
+    private long lastFailureLog = System.nanoTime() - FAILURE_LOG_NANOS;
+
+    H2Compaction(DataSource dataSource, ParleyConfig config, MeterRegistry registry) {
+        this.dataSource = dataSource;
+        this.config = config.writer();
+        this.rewrites = Timer.builder("parley.h2.compactions")
+                .description("Passes that rewrote live pages out of old chunks of the embedded H2 file, with their time")
+                .publishPercentileHistogram().register(registry);
+        this.failures = Counter.builder("parley.h2.compaction.failures")
+                .description("Passes over the embedded H2 file that failed (logged at most once a minute)").register(registry);
+    }
+
+    void start(@Observes StartupEvent event) throws SQLException {
+        if (config.h2CompactEvery().isZero()) {
+            return;
+        }
+        try (Connection connection = dataSource.getConnection()) {
+            if (store(connection).isEmpty()) {
+                return;
+            }
+        }
+        long every = config.h2CompactEvery().toNanos();
+        Thread compaction = Thread.ofPlatform().daemon().name("parley-h2-compaction").unstarted(() -> {
+            while (thread == Thread.currentThread()) {
+                LockSupport.parkNanos(every);
+                if (thread == Thread.currentThread()) {
+                    passReported();
+                }
+            }
+        });
+        thread = compaction;
+        compaction.start();
+    }
+
+    void stop(@Observes ShutdownEvent event) throws InterruptedException {
+        Thread running = thread;
+        thread = null;
+        if (running != null) {
+            LockSupport.unpark(running);
+            running.join(TimeUnit.SECONDS.toMillis(10));
+        }
+    }
+
+    private void passReported() {
+        long start = System.nanoTime();
+        try (Connection connection = dataSource.getConnection()) {
+            if (passes.run(connection, config.h2CompactBytes(), retentionMillis(config))) {
+                rewrites.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            }
+        } catch (SQLException | RuntimeException e) {
+            failures.increment();
+            long now = System.nanoTime();
+            if (now - lastFailureLog >= FAILURE_LOG_NANOS) {
+                lastFailureLog = now;
+                LOG.warnf(e, "could not compact the H2 file; it grows until a pass succeeds (%d passes failed so far)",
+                        (long) failures.count());
+            }
+        }
+    }
+
+    /** Five passes, in ms. */
+    static int retentionMillis(ParleyConfig.Writer config) {
+        return (int) Math.min(Integer.MAX_VALUE, RETENTION_PASSES * config.h2CompactEvery().toMillis());
+    }
+
+    /**
+     * Passes over one database, one after another: what it keeps is which version of the store was last forced to
+     * the disk. Used by one thread at a time.
+     */
+    static final class Passes {
+        private MVStore synced;
+        private long syncedVersion;
+
+        /**
+         * One pass on the database of {@code connection} (a pooled one keeps the database open through the pass, and
+         * finds its store again if it was closed and opened meanwhile): sets the retention time, rewrites up to
+         * {@code bytes} of live pages out of old chunks and writes them, then forces the file to the disk unless
+         * nothing was written since the last pass forced it. Returns whether anything was rewritten; false, doing
+         * nothing, where {@link #store} finds no store to compact.
+         */
+        boolean run(Connection connection, int bytes, int retentionMillis) throws SQLException {
+            Optional<MVStore> found = store(connection);
+            if (found.isEmpty()) {
+                return false;
+            }
+            MVStore store = found.get();
+            if (store.getRetentionTime() != retentionMillis) {
+                store.setRetentionTime(retentionMillis);
+            }
+            boolean rewritten = store.compact(100, bytes);
+            if (rewritten) {
+                store.commit();
+            }
+            long version = store.getCurrentVersion();
+            if (store != synced || version != syncedVersion) {
+                store.sync();
+                synced = store;
+                syncedVersion = version;
+            }
+            return rewritten;
+        }
+    }
+
+    /** The store of an embedded H2 file without a background writer on {@code connection}; empty otherwise. */
+    static Optional<MVStore> store(Connection connection) throws SQLException {
+        if (!connection.isWrapperFor(JdbcConnection.class)
+                || !(connection.unwrap(JdbcConnection.class).getSession() instanceof SessionLocal session)) {
+            return Optional.empty();
+        }
+        MVStore store = session.getDatabase().getStore().getMvStore();
+        if (store.getFileStore() == null || store.getAutoCommitDelay() > 0) {
+            return Optional.empty();
+        }
+        return Optional.of(store);
+    }
+}

@@ -1,0 +1,113 @@
+package dev.parley.message;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@link H2Compaction}'s pass on H2 files written the way the message writer writes them: one message per commit,
+ * with {@code WRITE_DELAY=0}, into a table with the unique indexes of {@code messages}. The passes here set a retention
+ * time of 0, so that a chunk may be rewritten and its space used again as soon as it is written, not only after the
+ * five passes of a running server.
+ */
+class H2FileCompactionH2Test {
+    private static final int COMMITS = 3000;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aFileCompactedAsItIsWrittenEndsAtLessThanHalfTheSizeOfAnUncompactedOne() throws SQLException {
+        long grown = write("plain", false);
+        long compacted = write("compacted", true);
+
+        assertThat(compacted).as("compacted file, against the uncompacted one of %d bytes", grown).isLessThan(grown / 2);
+    }
+
+    @Test
+    void compactionLosesNoRow() throws SQLException {
+        write("kept", true);
+
+        try (Connection connection = open("kept", 0); Statement query = connection.createStatement();
+                ResultSet rows = query.executeQuery("SELECT COUNT(*), COUNT(DISTINCT client_id), MAX(seq) FROM messages")) {
+            rows.next();
+            assertThat(rows.getLong(1)).isEqualTo(COMMITS);
+            assertThat(rows.getLong(2)).isEqualTo(COMMITS);
+            assertThat(rows.getLong(3)).isEqualTo(COMMITS / 8);
+        }
+    }
+
+    @Test
+    void aPassSetsH2sRetentionTime() throws SQLException {
+        try (Connection connection = open("retention", 0)) {
+            new H2Compaction.Passes().run(connection, 1 << 20, 4000);
+
+            assertThat(H2Compaction.store(connection).orElseThrow().getRetentionTime()).isEqualTo(4000);
+        }
+    }
+
+    @Test
+    void onlyAnEmbeddedFileWithoutH2sBackgroundWriterIsCompactedByParley() throws SQLException {
+        try (Connection file = open("file", 0);
+                Connection inMemory = DriverManager.getConnection("jdbc:h2:mem:" + UUID.randomUUID(), "sa", "");
+                Connection backgroundWriter = open("delayed", 500)) {
+            assertThat(H2Compaction.store(file)).isPresent();
+            assertThat(H2Compaction.store(inMemory)).isEmpty();
+            assertThat(H2Compaction.store(backgroundWriter)).isEmpty();
+            assertThat(new H2Compaction.Passes().run(inMemory, 1 << 20, 0)).isFalse();
+        }
+    }
+
+    /** Writes {@link #COMMITS} messages in 8 rooms, one per commit; compacts every 100 commits if asked. Returns the file's size. */
+    private long write(String name, boolean compact) throws SQLException {
+        try (Connection connection = open(name, 0)) {
+            try (Statement ddl = connection.createStatement()) {
+                ddl.execute("""
+                        CREATE TABLE messages (id BIGINT PRIMARY KEY, room_id BIGINT NOT NULL, seq BIGINT NOT NULL,
+                            client_id VARCHAR(64), sender VARCHAR(64) NOT NULL, body VARCHAR(1000000) NOT NULL,
+                            created_at TIMESTAMP WITH TIME ZONE NOT NULL,
+                            CONSTRAINT messages_room_seq_uk UNIQUE (room_id, seq),
+                            CONSTRAINT messages_client_uk UNIQUE (room_id, client_id, sender))""");
+            }
+            connection.setAutoCommit(false);
+            H2Compaction.Passes passes = new H2Compaction.Passes();
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO messages VALUES (?, ?, ?, ?, ?, ?, CURRENT_TIMESTAMP)")) {
+                for (int i = 0; i < COMMITS; i++) {
+                    insert.setLong(1, i);
+                    insert.setLong(2, i % 8);
+                    insert.setLong(3, i / 8 + 1);
+                    insert.setString(4, UUID.randomUUID().toString());
+                    insert.setString(5, "user" + i % 100);
+                    insert.setString(6, "a message of about the length people write in a chat room, number " + i);
+                    insert.executeUpdate();
+                    connection.commit();
+                    if (compact && i % 100 == 99) {
+                        passes.run(connection, 1 << 20, 0);
+                    }
+                }
+            }
+        }
+        try {
+            return Files.size(dir.resolve(name + ".mv.db"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** {@code MAX_COMPACT_TIME=0}: H2 does not compact the file when it closes, so a file's size is what its commits left. */
+    private Connection open(String name, int writeDelay) throws SQLException {
+        return DriverManager.getConnection("jdbc:h2:file:" + dir.resolve(name) + ";WRITE_DELAY=" + writeDelay
+                + ";MAX_COMPACT_TIME=0", "sa", "");
+    }
+}
