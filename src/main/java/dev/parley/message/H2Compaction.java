@@ -122,35 +122,46 @@ public class H2Compaction {
      * the disk. Used by one thread at a time.
      */
     static final class Passes {
-        private MVStore synced;
-        private long syncedVersion;
+        private MVStore store;
+        /** The store's version after the last pass, forced to the disk. */
+        private long version;
+        private boolean rewrote;
+        /** Since when (nanoTime) the store's version has not changed. */
+        private long unchangedSince;
 
         /**
          * One pass on the database of {@code connection} (a pooled one keeps the database open through the pass, and
          * finds its store again if it was closed and opened meanwhile): sets the retention time, rewrites up to
          * {@code bytes} of live pages out of old chunks and writes them, then forces the file to the disk unless
          * nothing was written since the last pass forced it. Returns whether anything was rewritten; false, doing
-         * nothing, where {@link #store} finds no store to compact.
+         * nothing, where {@link #store} finds no store to compact, and when nothing was written for longer than the
+         * retention time and the last pass found nothing to rewrite: then no chunk can have become rewritable.
          */
         boolean run(Connection connection, int bytes, int retentionMillis) throws SQLException {
             Optional<MVStore> found = store(connection);
             if (found.isEmpty()) {
                 return false;
             }
-            MVStore store = found.get();
-            if (store.getRetentionTime() != retentionMillis) {
-                store.setRetentionTime(retentionMillis);
+            MVStore current = found.get();
+            long now = System.nanoTime();
+            if (current != store || current.getCurrentVersion() != version) {
+                unchangedSince = now;
+            } else if (!rewrote && now - unchangedSince > TimeUnit.MILLISECONDS.toNanos(retentionMillis)) {
+                return false;
             }
-            boolean rewritten = store.compact(100, bytes);
+            if (current.getRetentionTime() != retentionMillis) {
+                current.setRetentionTime(retentionMillis);
+            }
+            boolean rewritten = current.compact(100, bytes);
             if (rewritten) {
-                store.commit();
+                current.commit();
             }
-            long version = store.getCurrentVersion();
-            if (store != synced || version != syncedVersion) {
-                store.sync();
-                synced = store;
-                syncedVersion = version;
+            if (current != store || current.getCurrentVersion() != version) {
+                current.sync();
             }
+            store = current;
+            version = current.getCurrentVersion();
+            rewrote = rewritten;
             return rewritten;
         }
     }
