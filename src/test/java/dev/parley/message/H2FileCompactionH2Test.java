@@ -1,6 +1,8 @@
 package dev.parley.message;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +13,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.UUID;
+import org.h2.mvstore.MVStoreException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,6 +56,35 @@ class H2FileCompactionH2Test {
             new H2Compaction.Passes().run(connection, 1 << 20, 4000);
 
             assertThat(H2Compaction.store(connection).orElseThrow().getRetentionTime()).isEqualTo(4000);
+        }
+    }
+
+    /**
+     * The file lives on {@link FailingSyncDisk}: a force while it fails throws, so whether a pass forced the file shows.
+     * The retention time of five passes is only safe because anything written is forced within a pass. A retention
+     * time of a minute keeps every chunk from being rewritten here, so the passes only decide whether to force.
+     */
+    @Test
+    void aPassForcesTheFileOnlyWhenSomethingWasWrittenSinceTheLastPassForcedIt() throws SQLException {
+        FailingSyncDisk.install();
+        int aMinute = 60_000;
+        try (Connection connection = DriverManager.getConnection("jdbc:h2:failsync:" + dir.resolve("force")
+                + ";WRITE_DELAY=0;MAX_COMPACT_TIME=0", "sa", ""); Statement sql = connection.createStatement()) {
+            sql.execute("CREATE TABLE notes (id BIGINT PRIMARY KEY)");
+            H2Compaction.Passes passes = new H2Compaction.Passes();
+            passes.run(connection, 1 << 20, aMinute);
+
+            System.setProperty(FailingSyncDisk.FAIL, "true");
+            try {
+                assertThatCode(() -> passes.run(connection, 1 << 20, aMinute)).as("nothing written since")
+                        .doesNotThrowAnyException();
+
+                sql.execute("INSERT INTO notes VALUES (1)");
+                assertThatThrownBy(() -> passes.run(connection, 1 << 20, aMinute)).as("a commit since")
+                        .isInstanceOf(MVStoreException.class).hasMessageContaining("sync");
+            } finally {
+                System.clearProperty(FailingSyncDisk.FAIL);
+            }
         }
     }
 
