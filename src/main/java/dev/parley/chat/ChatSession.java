@@ -115,15 +115,29 @@ public final class ChatSession {
 
     /** Writes on the event loop. */
     void write(String frame) {
+        if (writable()) {
+            socket.writeTextMessage(frame);
+        }
+    }
+
+    /** Writes a room's frame, encoded once for all its members, on the event loop. */
+    void write(SharedFrame frame) {
+        if (writable()) {
+            frame.writeTo(socket);
+        }
+    }
+
+    /** Whether a frame may be written now; a full write queue hands the session to {@code onTooSlow}, once. */
+    private boolean writable() {
         if (tooSlow || socket.isClosed()) {
-            return;
+            return false;
         }
         if (socket.writeQueueFull()) {
             tooSlow = true;
             onTooSlow.accept(this);
-            return;
+            return false;
         }
-        socket.writeTextMessage(frame);
+        return true;
     }
 
     public void close(int code, String reason) {

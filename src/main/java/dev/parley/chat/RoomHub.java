@@ -93,7 +93,7 @@ public class RoomHub implements MessageFanout {
     public void committed(MessageView message, long receivedNanos) {
         Line line = rooms.get(message.room());
         if (line != null) {
-            String frame = outbox.encode(message);
+            SharedFrame frame = new SharedFrame(outbox.encode(message));
             long seq = message.seq();
             for (Group group : line.groups.values()) {
                 group.context().runOnContext(v -> {
@@ -151,7 +151,8 @@ public class RoomHub implements MessageFanout {
         }
     }
 
-    private void send(Line line, String frame, Predicate<ChatSession> to) {
+    private void send(Line line, String text, Predicate<ChatSession> to) {
+        SharedFrame frame = new SharedFrame(text);
         for (Group group : line.groups.values()) {
             group.context().runOnContext(v -> {
                 for (Subscription sub : group.members()) {

@@ -19,7 +19,7 @@ final class Subscription {
     private boolean revoked;
 
     /** A frame and its message seq, or -1 for frames outside the sequence (presence, typing, assistant stream). */
-    private record Frame(long seq, String text) {
+    private record Frame(long seq, SharedFrame frame) {
     }
 
     Subscription(ChatSession session, String room) {
@@ -36,7 +36,7 @@ final class Subscription {
     }
 
     /** A frame for this member, on its event loop. */
-    void deliver(long seq, String frame) {
+    void deliver(long seq, SharedFrame frame) {
         if (revoked) {
             return;
         }
@@ -61,7 +61,7 @@ final class Subscription {
         List<Frame> pending = buffer;
         buffer = null;
         for (Frame f : pending) {
-            sendInOrder(f.seq(), f.text());
+            sendInOrder(f.seq(), f.frame());
         }
     }
 
@@ -79,7 +79,7 @@ final class Subscription {
         return revoked;
     }
 
-    private void sendInOrder(long seq, String frame) {
+    private void sendInOrder(long seq, SharedFrame frame) {
         if (seq < 0) {
             session.write(frame);
         } else if (seq > deliveredSeq) {
