@@ -27,7 +27,8 @@ import org.jboss.logging.Logger;
  *
  * <p>So Parley does that part of the background writer's work, every {@link ParleyConfig.Writer#h2CompactEvery()} on
  * a thread of its own: H2 rewrites up to {@link ParleyConfig.Writer#h2CompactBytes()} of live pages out of its
- * oldest, emptiest chunks ({@link MVStore#compact}) and writes them, and the file is forced to the disk if anything
+ * oldest, emptiest chunks ({@link MVStore#compact}) while less than {@link #TARGET_FILL_PERCENT} of the chunks' bytes
+ * are live, and writes them, and the file is forced to the disk if anything
  * was written since the last pass forced it. Each pass also sets H2's retention time, how long a chunk is kept
  * before its space may be used again (45 s by default), to five passes: H2 keeps chunks that long on the assumption
  * that the disk has by then written what came after them, and these passes make sure of it. Only both together kept
@@ -44,6 +45,12 @@ public class H2Compaction {
     private static final long FAILURE_LOG_NANOS = TimeUnit.MINUTES.toNanos(1);
     /** The retention time, in passes. */
     static final int RETENTION_PASSES = 5;
+    /**
+     * A pass rewrites only while less than this share of the chunks' bytes is live (H2's own background writer: 90 %
+     * when idle, 81 % when busy). In a small file that alone ends the passes once the writes stop; in the server's
+     * file the share stopped rising below it, so {@link Passes} also stops passes that no longer make it rise.
+     */
+    static final int TARGET_FILL_PERCENT = 80;
 
     private final DataSource dataSource;
     private final ParleyConfig.Writer config;
@@ -122,20 +129,39 @@ public class H2Compaction {
      * the disk. Used by one thread at a time.
      */
     static final class Passes {
+        /** Passes in a row that did not make the chunks fuller, after which passes that only follow passes stop. */
+        static final int PATIENCE = 10;
+        private final int targetFillPercent;
         private MVStore store;
         /** The store's version after the last pass, forced to the disk. */
         private long version;
-        private boolean rewrote;
-        /** Since when (nanoTime) the store's version has not changed. */
-        private long unchangedSince;
+        /** When (nanoTime) a pass last found something written by others than the passes. */
+        private long lastWritten;
+        /** Since the others last wrote: the highest share of live bytes in the chunks, and passes since it rose. */
+        private int bestFill;
+        private int passesWithoutProgress;
+
+        Passes() {
+            this(TARGET_FILL_PERCENT);
+        }
+
+        /** @param targetFillPercent rewrites only while less than this share of the chunks' bytes is live */
+        Passes(int targetFillPercent) {
+            this.targetFillPercent = targetFillPercent;
+        }
 
         /**
          * One pass on the database of {@code connection} (a pooled one keeps the database open through the pass, and
          * finds its store again if it was closed and opened meanwhile): sets the retention time, rewrites up to
          * {@code bytes} of live pages out of old chunks and writes them, then forces the file to the disk unless
-         * nothing was written since the last pass forced it. Returns whether anything was rewritten; false, doing
-         * nothing, where {@link #store} finds no store to compact, and when nothing was written for longer than the
-         * retention time and the last pass found nothing to rewrite: then no chunk can have become rewritable.
+         * nothing was written since the last pass forced it. Returns whether anything was rewritten.
+         *
+         * <p>Does nothing, returning false, where {@link #store} finds no store to compact, and when the passes
+         * alone have written for longer than twice the retention time (every chunk the others wrote has been
+         * rewritable for a while) and the last {@link #PATIENCE} passes did not raise the share of live bytes in the
+         * chunks. Rewriting moves a page's parents too and leaves their old copies dead, so passes that follow only
+         * passes always find something to rewrite; in the server the share of live bytes stopped rising about 40 s
+         * after a load, below the target, and the passes went on using a tenth of a core (docs/performance.md).
          */
         boolean run(Connection connection, int bytes, int retentionMillis) throws SQLException {
             Optional<MVStore> found = store(connection);
@@ -145,14 +171,25 @@ public class H2Compaction {
             MVStore current = found.get();
             long now = System.nanoTime();
             if (current != store || current.getCurrentVersion() != version) {
-                unchangedSince = now;
-            } else if (!rewrote && now - unchangedSince > TimeUnit.MILLISECONDS.toNanos(retentionMillis)) {
-                return false;
+                lastWritten = now;
+                bestFill = -1;
+                passesWithoutProgress = 0;
+            } else if (now - lastWritten > 2 * TimeUnit.MILLISECONDS.toNanos(retentionMillis)) {
+                if (passesWithoutProgress >= PATIENCE) {
+                    return false;
+                }
+                int fill = current.getFileStore().getChunksFillRate();
+                if (fill > bestFill) {
+                    bestFill = fill;
+                    passesWithoutProgress = 0;
+                } else {
+                    passesWithoutProgress++;
+                }
             }
             if (current.getRetentionTime() != retentionMillis) {
                 current.setRetentionTime(retentionMillis);
             }
-            boolean rewritten = current.compact(100, bytes);
+            boolean rewritten = current.compact(targetFillPercent, bytes);
             if (rewritten) {
                 current.commit();
             }
@@ -161,7 +198,6 @@ public class H2Compaction {
             }
             store = current;
             version = current.getCurrentVersion();
-            rewrote = rewritten;
             return rewritten;
         }
     }

@@ -13,6 +13,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.UUID;
+import org.h2.mvstore.MVStore;
 import org.h2.mvstore.MVStoreException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -85,6 +86,56 @@ class H2FileCompactionH2Test {
             } finally {
                 System.clearProperty(FailingSyncDisk.FAIL);
             }
+        }
+    }
+
+    /**
+     * After the writes stop, the passes rewrite until {@link H2Compaction#TARGET_FILL_PERCENT} of the chunks' bytes
+     * are live, and then write nothing more.
+     */
+    @Test
+    void afterTheWritesThePassesStopOnceTheChunksAreMostlyLive() throws SQLException {
+        write("settle", false);
+        try (Connection connection = open("settle", 0)) {
+            MVStore store = H2Compaction.store(connection).orElseThrow();
+            H2Compaction.Passes passes = new H2Compaction.Passes();
+            assertThat(store.getFileStore().getChunksFillRate()).as("before").isLessThan(H2Compaction.TARGET_FILL_PERCENT);
+            int rewriting = 0;
+            while (passes.run(connection, 1 << 20, 0)) {
+                assertThat(++rewriting).as("passes that rewrote").isLessThan(200);
+            }
+            assertThat(rewriting).isPositive();
+            assertThat(store.getFileStore().getChunksFillRate()).isGreaterThanOrEqualTo(H2Compaction.TARGET_FILL_PERCENT);
+
+            long settled = store.getCurrentVersion();
+            for (int i = 0; i < 20; i++) {
+                assertThat(passes.run(connection, 1 << 20, 0)).isFalse();
+            }
+            assertThat(store.getCurrentVersion()).as("nothing written by the later passes").isEqualTo(settled);
+        }
+    }
+
+    /**
+     * Passes that follow only passes always find something to rewrite (each rewrite leaves the old copies of a page's
+     * parents dead; with no target, 3,000 passes in a row after the writes all rewrote). With a target they cannot
+     * reach, they still stop once {@link H2Compaction.Passes#PATIENCE} passes in a row did not make the chunks fuller.
+     * Fails without that rule (checked).
+     */
+    @Test
+    void passesThatNoLongerMakeTheChunksFullerStop() throws SQLException {
+        write("patience", false);
+        try (Connection connection = open("patience", 0)) {
+            MVStore store = H2Compaction.store(connection).orElseThrow();
+            H2Compaction.Passes passes = new H2Compaction.Passes(101);
+            int rewriting = 0;
+            while (passes.run(connection, 1 << 20, 0)) {
+                assertThat(++rewriting).as("passes that rewrote").isLessThan(500);
+            }
+            long settled = store.getCurrentVersion();
+            for (int i = 0; i < 20; i++) {
+                assertThat(passes.run(connection, 1 << 20, 0)).isFalse();
+            }
+            assertThat(store.getCurrentVersion()).as("nothing written by the later passes").isEqualTo(settled);
         }
     }
 
