@@ -26,13 +26,13 @@ import org.jboss.logging.Logger;
  * again. Without that the file grew by tens of KiB per commit under load (docs/performance.md, "The embedded H2 file").
  *
  * <p>So Parley does that part of the background writer's work, every {@link ParleyConfig.Writer#h2CompactEvery()} on
- * a thread of its own: H2 rewrites up to {@link ParleyConfig.Writer#h2CompactBytes()} of live pages out of its
- * oldest, emptiest chunks ({@link MVStore#compact}) while less than {@link #TARGET_FILL_PERCENT} of the chunks' bytes
- * are live, and writes them, and the file is forced to the disk if anything
- * was written since the last pass forced it. Each pass also sets H2's retention time, how long a chunk is kept
- * before its space may be used again (45 s by default), to five passes: H2 keeps chunks that long on the assumption
- * that the disk has by then written what came after them, and these passes make sure of it. Only both together kept
- * the file small (measured).
+ * a thread of its own: while less than {@link #TARGET_FILL_PERCENT} of the chunks' bytes are live, H2 rewrites up to
+ * {@link ParleyConfig.Writer#h2CompactBytes()} of live pages out of its oldest, emptiest chunks
+ * ({@link MVStore#compact}) and writes them, and the file is forced to the disk if anything was written since the
+ * last pass forced it. Each pass also sets H2's retention time, how long a chunk is kept before its space may be
+ * used again (45 s by default), to five passes: H2 keeps chunks that long on the assumption that the disk has by then
+ * written what came after them, and these passes make sure of it. Only both together kept the file small (measured).
+ * After the writes stop, the passes stop too once they no longer make the chunks fuller ({@link Passes#run}).
  *
  * <p>Does nothing on PostgreSQL, on H2 in memory or as a server (that process owns its file), and when
  * {@code WRITE_DELAY} is above 0 (H2's background writer compacts then). Uses H2's store classes, not only JDBC: SQL
