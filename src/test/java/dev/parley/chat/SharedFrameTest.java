@@ -1,6 +1,7 @@
 package dev.parley.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -29,8 +30,8 @@ class SharedFrameTest {
         vertx = Vertx.vertx();
         server = vertx.createHttpServer(new HttpServerOptions().setMaxWebSocketFrameSize(SharedFrame.MAX_SHARED_BYTES)
                         .setMaxWebSocketMessageSize(1 << 20))
-                .requestHandler(request -> request.toWebSocket().onSuccess(sockets::add)).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture()
-                .get(10, TimeUnit.SECONDS);
+                .requestHandler(request -> request.toWebSocket().onSuccess(sockets::add))
+                .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
     @AfterEach
@@ -69,7 +70,7 @@ class SharedFrameTest {
             client.binaryMessageHandler(b -> text.completeExceptionally(new AssertionError("a binary message")));
             received.add(text);
         }
-        org.awaitility.Awaitility.await().atMost(10, TimeUnit.SECONDS).until(() -> sockets.size() == MEMBERS);
+        await().atMost(10, TimeUnit.SECONDS).until(() -> sockets.size() == MEMBERS);
         for (ServerWebSocket socket : sockets) {
             vertx.runOnContext(v -> frame.writeTo(socket));
         }
