@@ -107,11 +107,7 @@ class H2FileCompactionH2Test {
             assertThat(rewriting).isPositive();
             assertThat(store.getFileStore().getChunksFillRate()).isGreaterThanOrEqualTo(H2Compaction.TARGET_FILL_PERCENT);
 
-            long settled = store.getCurrentVersion();
-            for (int i = 0; i < 20; i++) {
-                assertThat(passes.run(connection, 1 << 20, 0)).isFalse();
-            }
-            assertThat(store.getCurrentVersion()).as("nothing written by the later passes").isEqualTo(settled);
+            assertLaterPassesWriteNothing(passes, connection, store);
         }
     }
 
@@ -131,11 +127,7 @@ class H2FileCompactionH2Test {
             while (passes.run(connection, 1 << 20, 0)) {
                 assertThat(++rewriting).as("passes that rewrote").isLessThan(500);
             }
-            long settled = store.getCurrentVersion();
-            for (int i = 0; i < 20; i++) {
-                assertThat(passes.run(connection, 1 << 20, 0)).isFalse();
-            }
-            assertThat(store.getCurrentVersion()).as("nothing written by the later passes").isEqualTo(settled);
+            assertLaterPassesWriteNothing(passes, connection, store);
         }
     }
 
@@ -149,6 +141,16 @@ class H2FileCompactionH2Test {
             assertThat(H2Compaction.store(backgroundWriter)).isEmpty();
             assertThat(new H2Compaction.Passes().run(inMemory, 1 << 20, 0)).isFalse();
         }
+    }
+
+    /** Twenty more passes rewrite nothing and leave the store's version as it was. */
+    private static void assertLaterPassesWriteNothing(H2Compaction.Passes passes, Connection connection, MVStore store)
+            throws SQLException {
+        long settled = store.getCurrentVersion();
+        for (int i = 0; i < 20; i++) {
+            assertThat(passes.run(connection, 1 << 20, 0)).isFalse();
+        }
+        assertThat(store.getCurrentVersion()).as("nothing written by the later passes").isEqualTo(settled);
     }
 
     /** Writes {@link #COMMITS} messages in 8 rooms, one per commit; compacts every 100 commits if asked. Returns the file's size. */
