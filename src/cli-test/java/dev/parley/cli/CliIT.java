@@ -262,4 +262,36 @@ class CliIT {
             assertThat(help.out()).contains("--url", "--user", "--room", "--register", "PARLEY_PASSWORD", "/load", "ask -");
         }
     }
+
+    /**
+     * Ctrl-C pressed while the client is busy outside the line editor (here: waiting on /quit for acks from a server
+     * that stopped answering) is handled by the client, not left to end the process: it stops the wait and says what
+     * may be lost.
+     */
+    @Test
+    @Order(7)
+    void ctrlCWhileQuittingStopsTheWaitForAcksAndSaysWhatMayBeLost() throws Exception {
+        String user = unique("quitter");
+        Path home = Files.createDirectories(work.resolve(user));
+        try (CliProcess cli = CliProcess.startInTerminal(home, env(user), "--register", "--room", unique("quit-"), "--no-color")) {
+            int at = cli.awaitOut("joined #");
+            signal(server.pid(), "STOP");
+            try {
+                cli.type("a line the server never acks");
+                cli.type("/quit");
+                at = cli.awaitOut(at, "sending 1 unsent line(s)");
+                cli.press('\u0003');
+                at = cli.awaitOut(at, "stopped waiting: 1 line(s) not acked by the server may be lost");
+                cli.awaitOut(at, "bye");
+                assertThat(cli.exitCode()).isZero();
+            } finally {
+                signal(server.pid(), "CONT");
+            }
+        }
+    }
+
+    private static void signal(long pid, String signal) throws IOException, InterruptedException {
+        assertThat(new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start().waitFor())
+                .as("kill -" + signal).isZero();
+    }
 }

@@ -20,6 +20,8 @@ public final class Api {
     private final URI base;
     private final ObjectMapper json;
     private volatile String token;
+    /** The {@link ApiException#code()} of a call whose thread was interrupted while it waited (Ctrl-C in the chat). */
+    static final String CANCELLED = "cancelled";
 
     public Api(HttpClient http, URI base, ObjectMapper json) {
         this.http = http;
@@ -114,7 +116,7 @@ public final class Api {
             throw new ApiException(0, "unreachable", "talking to " + base + " failed: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ApiException(0, "cancelled", "interrupted");
+            throw new ApiException(0, CANCELLED, "interrupted");
         }
         if (response.statusCode() >= 400) {
             String code = "http_" + response.statusCode();

@@ -7,6 +7,7 @@ import dev.parley.protocol.MessageKind;
 import dev.parley.protocol.MessageView;
 import dev.parley.protocol.ServerEvent;
 import java.io.IOException;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +22,7 @@ import java.util.concurrent.TimeoutException;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
 import org.jline.reader.UserInterruptException;
+import org.jline.terminal.Terminal;
 
 /**
  * The interactive client: reads lines at a prompt (JLine) on the main thread and shows what the link delivers.
@@ -64,7 +66,23 @@ final class Chat implements Link.Listener {
         this.roomNames = roomNames;
     }
 
+    /**
+     * Chats until the user quits. Ctrl-C is the client's own for the whole session: JLine turns it into a
+     * {@link UserInterruptException} only while it reads a line, and between two reads the terminal's handler would
+     * otherwise be the default one, which ends the process on the spot. Here it interrupts this thread instead, so a
+     * key pressed while a command runs stops that command's wait, or reaches the next prompt as a Ctrl-C.
+     */
     int run(Link link) throws InterruptedException {
+        Thread prompt = Thread.currentThread();
+        Terminal.SignalHandler before = reader.getTerminal().handle(Terminal.Signal.INT, signal -> prompt.interrupt());
+        try {
+            return chat(link);
+        } finally {
+            reader.getTerminal().handle(Terminal.Signal.INT, before);
+        }
+    }
+
+    private int chat(Link link) throws InterruptedException {
         this.link = link;
         try {
             link.connect().get(30, TimeUnit.SECONDS);
@@ -173,9 +191,10 @@ final class Chat implements Link.Listener {
             if (!waiting.done().get(JOIN_WAIT_SECONDS, TimeUnit.SECONDS)) {
                 current = before;
             }
-        } catch (TimeoutException e) {
+        } catch (TimeoutException | InterruptedException e) {
+            // Ctrl-C stops only the wait: the join stays asked for, and its answer is shown when it comes
             screen.line(render.status("still joining #" + room + "…"));
-        } catch (ExecutionException | InterruptedException e) {
+        } catch (ExecutionException e) {
             screen.line(render.problem("joining #" + room + ": " + e.getMessage()));
         }
     }
@@ -195,7 +214,7 @@ final class Chat implements Link.Listener {
                         description.isBlank() ? "" : "  " + Sanitizer.clean(description).replace("\n", " ")));
             }
         } catch (Api.ApiException e) {
-            screen.line(render.problem("listing rooms failed: " + e.getMessage()));
+            screen.line(render.problem("listing rooms failed: " + failure(e)));
         }
     }
 
@@ -213,7 +232,10 @@ final class Chat implements Link.Listener {
             long count = jsonl.lines().filter(l -> l.contains("\"type\":\"message\"")).count();
             screen.line(render.status("saved " + count + " messages of #" + room + " to " + path.toAbsolutePath()));
         } catch (Api.ApiException e) {
-            screen.line(render.problem("export failed: " + e.getMessage()));
+            screen.line(render.problem("export failed: " + failure(e)));
+        } catch (ClosedByInterruptException e) {
+            Thread.interrupted(); // the Ctrl-C that stopped the write is spent
+            screen.line(render.problem("writing " + file + " stopped (Ctrl-C)"));
         } catch (IOException e) {
             screen.line(render.problem("cannot write " + file + ": " + e.getMessage()));
         }
@@ -223,6 +245,10 @@ final class Chat implements Link.Listener {
         String body;
         try {
             body = Files.readString(Path.of(file), StandardCharsets.UTF_8);
+        } catch (ClosedByInterruptException e) {
+            Thread.interrupted(); // the Ctrl-C that stopped the read is spent
+            screen.line(render.problem("reading " + file + " stopped (Ctrl-C)"));
+            return;
         } catch (IOException e) {
             screen.line(render.problem("cannot read " + file + ": " + e.getMessage()));
             return;
@@ -234,9 +260,18 @@ final class Chat implements Link.Listener {
             screen.line(render.status("imported " + result.path("imported").asInt() + " messages into #" + room));
             join(room);
         } catch (Api.ApiException e) {
-            screen.line(render.problem("/load into #" + room + " failed: " + e.getMessage()
+            screen.line(render.problem("/load into #" + room + " failed: " + failure(e)
                     + (e.status() == 409 && requested != null ? " (give another room name)" : "")));
         }
+    }
+
+    /** Why a call failed; a call that Ctrl-C stopped has spent the key press, so the prompt does not see it again. */
+    private static String failure(Api.ApiException e) {
+        if (e.code().equals(Api.CANCELLED)) {
+            Thread.interrupted();
+            return "stopped (Ctrl-C)";
+        }
+        return e.getMessage();
     }
 
     /** A new room's name from the file's: {@code notes.jsonl} → {@code notes-1a2b3c}. */
@@ -249,17 +284,20 @@ final class Chat implements Link.Listener {
         return (base.isEmpty() ? "imported" : base) + "-" + UUID.randomUUID().toString().substring(0, 6);
     }
 
-    /** Waits a little for lines still unacked (a pipe's last lines), then closes. */
+    /** Waits a little for lines still unacked (a pipe's last lines; Ctrl-C stops the wait), then closes. */
     private void quit() throws InterruptedException {
         try {
             int waiting = link.unacked().get(2, TimeUnit.SECONDS);
             if (waiting > 0) {
-                screen.line(render.status("sending " + waiting + " unsent line(s)…"));
+                screen.line(render.status("sending " + waiting + " unsent line(s)… (Ctrl-C stops waiting)"));
                 try {
                     link.drained().get(DRAIN_SECONDS, TimeUnit.SECONDS);
                 } catch (TimeoutException e) {
                     screen.line(render.problem(link.unacked().get(2, TimeUnit.SECONDS)
                             + " line(s) were not acked by the server and may be lost"));
+                } catch (InterruptedException e) {
+                    screen.line(render.problem("stopped waiting: " + link.unacked().get(2, TimeUnit.SECONDS)
+                            + " line(s) not acked by the server may be lost"));
                 }
             }
             link.close().get(3, TimeUnit.SECONDS);
