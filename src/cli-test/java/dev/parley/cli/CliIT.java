@@ -153,6 +153,7 @@ class CliIT {
             at = cli.awaitOut(at, "imported " + messageLines + " messages into #" + copy);
             at = cli.awaitOut(at, "joined #" + copy);
             at = cli.awaitOut(at, bob + ": hi from bob");
+            at = cli.awaitOut(at, "#" + copy + "> "); // the prompt: the client reads keys again
 
             // Ctrl-C at the prompt asks first; "n" keeps the session
             cli.press('\u0003');

@@ -191,9 +191,16 @@ final class Chat implements Link.Listener {
             if (!waiting.done().get(JOIN_WAIT_SECONDS, TimeUnit.SECONDS)) {
                 current = before;
             }
-        } catch (TimeoutException | InterruptedException e) {
-            // Ctrl-C stops only the wait: the join stays asked for, and its answer is shown when it comes
+        } catch (TimeoutException e) {
             screen.line(render.status("still joining #" + room + "…"));
+        } catch (InterruptedException e) {
+            if (waiting.done().isDone()) {
+                // the join was answered as the key came: it is a Ctrl-C at the prompt that follows
+                Thread.currentThread().interrupt();
+            } else {
+                // Ctrl-C stops only the wait: the join stays asked for, and its answer is shown when it comes
+                screen.line(render.status("still joining #" + room + "…"));
+            }
         } catch (ExecutionException e) {
             screen.line(render.problem("joining #" + room + ": " + e.getMessage()));
         }
