@@ -131,6 +131,33 @@ class H2FileCompactionH2Test {
         }
     }
 
+    /** Writes after the passes went quiet start them again: otherwise the file would grow for good from then on. */
+    @Test
+    void writesAfterThePassesWentQuietStartThemAgain() throws SQLException {
+        write("again", false);
+        try (Connection connection = open("again", 0)) {
+            H2Compaction.Passes passes = new H2Compaction.Passes(101);
+            int rewriting = 0;
+            while (passes.run(connection, 1 << 20, 0)) {
+                assertThat(++rewriting).as("passes that rewrote").isLessThan(500);
+            }
+            assertThat(passes.run(connection, 1 << 20, 0)).as("quiet").isFalse();
+
+            connection.setAutoCommit(false);
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO messages VALUES (?, 0, ?, ?, 'later', 'a later message', CURRENT_TIMESTAMP)")) {
+                for (int i = 0; i < 300; i++) {
+                    insert.setLong(1, COMMITS + i);
+                    insert.setLong(2, COMMITS + i);
+                    insert.setString(3, UUID.randomUUID().toString());
+                    insert.executeUpdate();
+                    connection.commit();
+                }
+            }
+            assertThat(passes.run(connection, 1 << 20, 0)).as("the first pass after the writes rewrites").isTrue();
+        }
+    }
+
     @Test
     void onlyAnEmbeddedFileWithoutH2sBackgroundWriterIsCompactedByParley() throws SQLException {
         try (Connection file = open("file", 0);
