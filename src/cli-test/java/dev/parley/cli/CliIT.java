@@ -291,6 +291,51 @@ class CliIT {
         }
     }
 
+    /**
+     * Ctrl-C while a command waits for a server that stopped answering stops that wait, says so and is spent: the
+     * client goes on at its prompt without asking to quit. The key is pressed once the line editor returned the
+     * command ({@link #awaitAccepted}), so it cannot reach the line editor instead.
+     */
+    @Test
+    @Order(8)
+    void ctrlCWhileACommandWaitsStopsOnlyThatWait() throws Exception {
+        String user = unique("waiter");
+        String other = unique("other-");
+        Path home = Files.createDirectories(work.resolve(user));
+        String room = unique("wait-");
+        try (CliProcess cli = CliProcess.startInTerminal(home, env(user), "--register", "--room", room, "--no-color")) {
+            int at = cli.awaitOut("joined #");
+            signal(server.pid(), "STOP");
+            try {
+                at = cli.awaitOut(at, "#" + room + "> "); // at the prompt: the line goes to the line editor
+                cli.type("/rooms");
+                at = awaitAccepted(cli, at, "/rooms");
+                cli.press('\u0003');
+                at = cli.awaitOut(at, "listing rooms failed: stopped (Ctrl-C)");
+
+                at = cli.awaitOut(at, "#" + room + "> ");
+                cli.type("/join " + other);
+                at = awaitAccepted(cli, at, "/join " + other);
+                cli.press('\u0003');
+                at = cli.awaitOut(at, "still joining #" + other + "…");
+            } finally {
+                signal(server.pid(), "CONT");
+            }
+            at = cli.awaitOut(at, "joined #" + other);
+            cli.type("still chatting");
+            int said = cli.awaitOut(at, user + ": still chatting");
+            assertThat(cli.out().substring(at, said)).doesNotContain("quit?");
+        }
+    }
+
+    /**
+     * Waits until the line editor has returned {@code line}: JLine leaves the terminal's keypad mode (xterm's
+     * {@code rmkx}, ESC [ ? 1 l ESC >) as it returns a line, after echoing it.
+     */
+    private static int awaitAccepted(CliProcess cli, int from, String line) {
+        return cli.awaitOut(cli.awaitOut(from, line), "\u001B[?1l\u001B>");
+    }
+
     private static void signal(long pid, String signal) throws IOException, InterruptedException {
         assertThat(new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start().waitFor())
                 .as("kill -" + signal).isZero();
