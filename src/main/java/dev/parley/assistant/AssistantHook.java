@@ -1,5 +1,6 @@
 package dev.parley.assistant;
 
+import dev.parley.assistant.cache.ResponseCache;
 import dev.parley.assistant.command.SlashCommands;
 import dev.parley.assistant.ratelimit.TurnRateLimit;
 import dev.parley.auth.Caller;
@@ -33,7 +34,8 @@ import org.jboss.logging.Logger;
  * Plugs the assistant into the chat path: slash commands, deciding whether a stored message starts a turn (a
  * mention of {@code @<ASSISTANT_NAME>}, or the room's mode {@code always}; never in mode {@code off}), the per-user
  * rate limit, catching up members who join mid-turn, and {@code cancel_turn}. Nothing here blocks the caller:
- * decisions run on the room's admission lane.
+ * decisions run on the room's admission lane. A question the room's mode lets through has its prompt read there
+ * ({@link TurnRunner#prompt}), so its cached answer comes back with the rate limit's decision in one round trip to Redis.
  */
 @Singleton
 public class AssistantHook implements MessageHook {
@@ -42,14 +44,16 @@ public class AssistantHook implements MessageHook {
     private final AssistantWorker worker;
     private final TurnRunner runner;
     private final TurnRateLimit rateLimit;
+    private final ResponseCache cache;
     private final SlashCommands commands;
     private final Outbox outbox;
     private final Pattern mention;
 
     private final TurnRelay relay;
 
-    AssistantHook(AssistantConfig config, AssistantWorker worker, TurnRunner runner, TurnRateLimit rateLimit, SlashCommands commands,
-            Outbox outbox, TurnRelay relay, ClusterBus bus) {
+    AssistantHook(AssistantConfig config, AssistantWorker worker, TurnRunner runner, TurnRateLimit rateLimit, ResponseCache cache,
+            SlashCommands commands, Outbox outbox, TurnRelay relay, ClusterBus bus) {
+        this.cache = cache;
         this.relay = relay;
         if (bus.enabled()) {
             bus.listen(forgetAfterLostTraffic);
@@ -142,14 +146,23 @@ public class AssistantHook implements MessageHook {
         if (mode == AssistantMode.OFF || (mode == AssistantMode.MENTION && !mentioned)) {
             return;
         }
-        Gcra.Decision decision = rateLimit.acquire(asker.username());
+        String model = room.model() == null ? config.model() : room.model();
+        Prompt prompt = runner.prompt(room.id(), message.seq(), message.text(), model, asker).orElse(null);
+        if (prompt == null) {
+            return; // the room was deleted meanwhile
+        }
+        // the rate limit and the cached answer in one round trip to Redis
+        Gcra.Read read = cache.enabled()
+                ? rateLimit.acquireAndRead(asker.username(), cache.redisKey(prompt.cacheKey()), () -> cache.inProcess(prompt.cacheKey()))
+                : new Gcra.Read(rateLimit.acquire(asker.username()), null);
+        Gcra.Decision decision = read.decision();
         if (!decision.allowed()) {
             tell(session, new ProtocolException(ErrorCode.RATE_LIMITED, "you asked the assistant " + config.rateLimit()
                     + " times this minute; your message was delivered, the assistant will not answer it", decision.retryAfterMs()), message);
             return;
         }
-        Turn turn = new Turn(room.id(), message.room(), asker, message.seq(), message.text(),
-                room.model() == null ? config.model() : room.model());
+        ResponseCache.Entry cached = cache.enabled() ? cache.found(read.value()).orElse(null) : null;
+        Turn turn = new Turn(room.id(), message.room(), asker, message.seq(), message.text(), model, prompt, cached);
         try {
             worker.enqueue(turn, runner);
         } catch (ProtocolException busy) {

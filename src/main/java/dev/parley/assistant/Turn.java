@@ -1,5 +1,6 @@
 package dev.parley.assistant;
 
+import dev.parley.assistant.cache.ResponseCache;
 import dev.parley.assistant.provider.Cancellation;
 import dev.parley.auth.Caller;
 import dev.parley.chat.ChatSession;
@@ -20,13 +21,19 @@ public final class Turn {
     final long replyTo;
     final String question;
     final String model;
+    /** What the model is asked, read at admission. */
+    final Prompt prompt;
+    /** The answer found in the cache at admission, or null: then the provider is asked. */
+    final ResponseCache.Entry cached;
     final long createdNanos = System.nanoTime();
     final Cancellation cancellation = new Cancellation();
     final TurnFrames frames;
     private TurnRelay relay;
     private final AtomicReference<Runnable> onSettled = new AtomicReference<>();
 
-    Turn(long roomId, String room, Caller asker, long replyTo, String question, String model) {
+    Turn(long roomId, String room, Caller asker, long replyTo, String question, String model, Prompt prompt, ResponseCache.Entry cached) {
+        this.prompt = prompt;
+        this.cached = cached;
         this.roomId = roomId;
         this.room = room;
         this.asker = asker;

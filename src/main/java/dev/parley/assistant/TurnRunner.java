@@ -8,6 +8,7 @@ import dev.parley.assistant.provider.LlmMessage;
 import dev.parley.assistant.provider.LlmRequest;
 import dev.parley.assistant.provider.ProviderException;
 import dev.parley.assistant.tools.RoomTools;
+import dev.parley.auth.Caller;
 import dev.parley.chat.RoomHub;
 import dev.parley.message.Draft;
 import dev.parley.message.MessageWriter;
@@ -18,6 +19,7 @@ import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -82,28 +84,39 @@ public class TurnRunner {
         }
     }
 
+    /**
+     * What a question in room {@code roomId} (stored as {@code replyTo}) asks the model: the room's facts, the system
+     * prompt, the context since the last {@code /clear} up to the question, and the request's cache key. Empty when the
+     * room is gone. Read when the question is admitted, so a turn queued behind another asks about the room as it was
+     * when the question came.
+     */
+    Optional<Prompt> prompt(long roomId, long replyTo, String question, String model, Caller asker) {
+        RoomService.Facts room = rooms.facts(roomId).orElse(null);
+        if (room == null) {
+            return Optional.empty();
+        }
+        String system = prompts.forRoom(room.name(), room.description(), room.members());
+        ContextBuilder.Context context = contexts.build(roomId, room.clearedSeq(), replyTo, contexts.budget(system));
+        String key = ResponseCache.key(model, system, context.fingerprint(), question, permissions(room), Boolean.toString(asker.admin()));
+        return Optional.of(new Prompt(system, context, key));
+    }
+
     private void answerTurn(Turn turn, long start) {
         if (turn.cancellation.cancelled()) {
             worker.fail(turn, ErrorCode.CANCELLED, "the turn was cancelled");
             metrics.turn("cancelled", since(start));
             return;
         }
-        RoomService.Facts room = rooms.facts(turn.roomId).orElse(null);
-        if (room == null) {
-            return; // deleted meanwhile
-        }
-        String system = prompts.forRoom(room.name(), room.description(), room.members());
-        ContextBuilder.Context context = contexts.build(turn.roomId, room.clearedSeq(), turn.replyTo, contexts.budget(system));
-        String key = ResponseCache.key(turn.model, system, context.fingerprint(), turn.question, permissions(room),
-                Boolean.toString(turn.asker.admin()));
-        var hit = cache.get(key);
-        if (hit.isPresent()) {
-            ResponseCache.Entry e = hit.get();
+        if (turn.cached != null) {
+            ResponseCache.Entry e = turn.cached;
             turn.delta(hub, e.text());
             store(turn, e.text(), new Draft.Reply(e.model(), turn.id, true, false, e.inputTokens(), e.outputTokens(), e.meta()));
             metrics.turn("cached", since(start));
             return;
         }
+        String system = turn.prompt.system();
+        ContextBuilder.Context context = turn.prompt.context();
+        String key = turn.prompt.cacheKey();
         RoomTools.Scope scope = new RoomTools.Scope(turn.roomId, turn.room, turn.asker);
         AtomicBoolean first = new AtomicBoolean(true);
         LlmClient.Sink sink = new LlmClient.Sink(piece -> {

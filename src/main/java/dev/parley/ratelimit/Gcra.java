@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * A limit of {@code limit} events per {@code period} for each key, by the generic cell rate algorithm (GCRA): a key
@@ -22,7 +23,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Gcra {
     /**
      * KEYS[1]; ARGV: interval ms, period ms, mode: {@code take} records the event when allowed, {@code give} hands
-     * one event back (moves the TAT one interval towards now).
+     * one event back (moves the TAT one interval towards now). With a KEYS[2], an allowed {@code take} also returns
+     * that key's value (nil when absent): a read that would otherwise be a second round trip.
      */
     static final String SCRIPT = """
             local t = redis.call('TIME')
@@ -42,6 +44,7 @@ public final class Gcra {
               return {0, allow_at - now}
             end
             redis.call('SET', KEYS[1], new_tat, 'PX', new_tat - now)
+            if KEYS[2] then return {1, 0, redis.call('GET', KEYS[2])} end
             return {1, 0}
             """;
     /** In-process entries kept before expired ones are swept out. */
@@ -49,6 +52,10 @@ public final class Gcra {
 
     /** Whether an event may happen now, and if not, in how many milliseconds it may. */
     public record Decision(boolean allowed, long retryAfterMs) {
+    }
+
+    /** A decision, and when the event was allowed the value read with it ({@link #acquireAndRead}; null when absent). */
+    public record Read(Decision decision, String value) {
     }
 
     private final RedisCall redis;
@@ -76,6 +83,29 @@ public final class Gcra {
         }
         String stored = stored(key);
         return gate.call(() -> onRedis(stored, "take"), () -> inProcess(stored, false));
+    }
+
+    /**
+     * {@link #acquire}, and when the event is allowed, the value of the Redis key {@code readKey} in the same round
+     * trip (the script reads it; on one Redis, not a cluster, where both keys would need one hash slot). While Redis is
+     * unreachable, {@code inProcessValue} stands in for the read. With the limit off, only the read is made.
+     */
+    public Read acquireAndRead(String key, String readKey, Supplier<String> inProcessValue) {
+        if (off) {
+            return new Read(new Decision(true, 0), gate.call(() -> text(redis.execute("GET", readKey)), inProcessValue));
+        }
+        String stored = stored(key);
+        return gate.call(() -> {
+            Response r = redis.execute("EVAL", SCRIPT, "2", stored, readKey, Long.toString(intervalMs), Long.toString(periodMs), "take");
+            return new Read(new Decision(r.get(0).toLong() == 1, r.get(1).toLong()), r.size() > 2 ? text(r.get(2)) : null);
+        }, () -> {
+            Decision d = inProcess(stored, false);
+            return new Read(d, d.allowed() ? inProcessValue.get() : null);
+        });
+    }
+
+    private static String text(Response r) {
+        return r == null ? null : r.toString();
     }
 
     /** Hands back one event recorded by {@link #acquire} (one that turned out not to count, e.g. a good login). */

@@ -253,7 +253,7 @@ class AssistantTurnTest extends AssistantTestSupport {
 
     @Test
     void aTurnCanBeCancelledByTheTimeAnyMemberIsToldItStarted() {
-        Turn turn = new Turn(1, unique("r"), new Caller(unique("alice"), false), 1, "@assistant hi", "ollama/llama3.2");
+        Turn turn = new Turn(1, unique("r"), new Caller(unique("alice"), false), 1, "@assistant hi", "ollama/llama3.2", null, null);
         List<Turn> cancellableAtStart = new ArrayList<>();
         // a member answering assistant_start with cancel_turn at once is looked up the way AssistantHook.cancel does
         turn.start((room, event, to) -> cancellableAtStart.add(worker.live(turn.id())), relay, null);
@@ -300,6 +300,28 @@ class AssistantTurnTest extends AssistantTestSupport {
             b.append((char) ('a' + random.nextInt(26))).append((char) ('a' + random.nextInt(26))).append(random.nextInt(100)).append(' ');
         }
         return b.toString();
+    }
+
+    @Test
+    void aQuestionQueuedBehindAnotherIsAskedInTheContextItWasAskedIn() {
+        String room = unique("r");
+        try (WsClient alice = WsClient.bearer(base, register(unique("alice")))) {
+            alice.join(room);
+            alice.say(room, "before", "the launch is on friday");
+            CountDownLatch first = OLLAMA.holdAnswer();
+            alice.say(room, "q1", "@assistant first question");
+            alice.await("assistant_start", s -> s.path("queuePosition").isMissingNode() || s.path("queuePosition").isNull());
+            JsonNode q2 = alice.say(room, "q2", "@assistant when is the launch?");
+            alice.await("assistant_start", s -> s.path("replyTo").asLong() == q2.path("seq").asLong() && s.path("queuePosition").asInt() == 1);
+            // a /clear while the question waits does not change what it asks
+            alice.send("type", "send_message", "room", room, "clientId", "clear", "text", "/clear");
+            alice.await("ack", a -> a.path("clientId").asText().equals("clear"));
+            first.countDown();
+            reply(alice);
+            reply(alice);
+            assertThat(OLLAMA.chatRequests()).hasSize(2);
+            assertThat(OLLAMA.chatRequests().get(1).body().toString()).contains("the launch is on friday", "when is the launch?");
+        }
     }
 
     @Test

@@ -129,4 +129,58 @@ class GcraTest {
             assertThat(off.acquire("dave").allowed()).isTrue();
         }
     }
+
+    @Test
+    void anAllowedEventBringsTheValueReadWithItAndARefusedOneNothing() {
+        String cached = prefix + "cached";
+        redisA.sendAndAwait(Request.cmd(Command.SET).arg(cached).arg("the answer").arg("PX").arg("60000"));
+        Gcra a = node(redisA, 2);
+        Gcra b = node(redisB, 2);
+        Gcra.Read first = a.acquireAndRead("erin", cached, () -> "not from Redis");
+        assertThat(first.decision().allowed()).isTrue();
+        assertThat(first.value()).isEqualTo("the answer");
+        Gcra.Read absent = b.acquireAndRead("erin", prefix + "absent", () -> "not from Redis");
+        assertThat(absent.decision().allowed()).isTrue();
+        assertThat(absent.value()).isNull();
+        // the two reads counted against the shared limit like acquire()
+        Gcra.Read refused = a.acquireAndRead("erin", cached, () -> "not from Redis");
+        assertThat(refused.decision().allowed()).isFalse();
+        assertThat(refused.decision().retryAfterMs()).isPositive();
+        assertThat(refused.value()).isNull();
+        assertThat(b.acquire("erin").allowed()).isFalse();
+    }
+
+    @Test
+    void withoutRedisTheValueComesFromInProcessAndOnlyForAnAllowedEvent() {
+        RedisCall dead = (command, args) -> {
+            throw new IllegalStateException("connection refused");
+        };
+        Gcra node = new Gcra(dead, new RedisGate("test limits", Duration.ofSeconds(2)), prefix, 1, Duration.ofHours(1));
+        List<String> asked = new ArrayList<>();
+        Gcra.Read allowed = node.acquireAndRead("frank", prefix + "cached", () -> {
+            asked.add("local");
+            return "kept in process";
+        });
+        assertThat(allowed.decision().allowed()).isTrue();
+        assertThat(allowed.value()).isEqualTo("kept in process");
+        Gcra.Read refused = node.acquireAndRead("frank", prefix + "cached", () -> {
+            asked.add("local");
+            return "kept in process";
+        });
+        assertThat(refused.decision().allowed()).isFalse();
+        assertThat(refused.value()).isNull();
+        assertThat(asked).hasSize(1);
+    }
+
+    @Test
+    void withTheLimitOffOnlyTheValueIsRead() {
+        String cached = prefix + "cached";
+        redisA.sendAndAwait(Request.cmd(Command.SET).arg(cached).arg("the answer").arg("PX").arg("60000"));
+        Gcra off = node(redisA, 0);
+        for (int i = 0; i < 5; i++) {
+            Gcra.Read read = off.acquireAndRead("gina", cached, () -> "not from Redis");
+            assertThat(read.decision().allowed()).isTrue();
+            assertThat(read.value()).isEqualTo("the answer");
+        }
+    }
 }

@@ -63,16 +63,37 @@ public class ResponseCache {
         }
     }
 
+    /** False when {@code LLM_CACHE_TTL} is zero: nothing is cached. */
+    public boolean enabled() {
+        return ttlMillis > 0;
+    }
+
+    /** Where the answer of {@code key} is kept in Redis, for reading it along with another command. */
+    public String redisKey(String key) {
+        return PREFIX + key;
+    }
+
+    /** The answer of {@code key} kept in process (while Redis is unreachable), as Redis holds it, or null. */
+    public String inProcess(String key) {
+        Local l = local.get(key);
+        return l == null || l.expiresAtMillis() < System.currentTimeMillis() ? null : encode(l.entry());
+    }
+
+    /** What was read for a key (null when nothing): the answer, counted as a hit, or empty, counted as a miss. */
+    public Optional<Entry> found(String value) {
+        Optional<Entry> entry = value == null ? Optional.empty() : decode(value);
+        metrics.cache(entry.isPresent());
+        return entry;
+    }
+
     public Optional<Entry> get(String key) {
-        Optional<Entry> found = ttlMillis <= 0 ? Optional.empty() : shared.gate().call(() -> {
-            Response r = redis.execute("GET", PREFIX + key);
-            return r == null ? Optional.<String>empty() : Optional.of(r.toString());
-        }, () -> {
-            Local l = local.get(key);
-            return l == null || l.expiresAtMillis() < System.currentTimeMillis() ? Optional.<String>empty() : Optional.of(encode(l.entry()));
-        }).flatMap(this::decode);
-        metrics.cache(found.isPresent());
-        return found;
+        if (!enabled()) {
+            return found(null);
+        }
+        return found(shared.gate().call(() -> {
+            Response r = redis.execute("GET", redisKey(key));
+            return r == null ? null : r.toString();
+        }, () -> inProcess(key)));
     }
 
     public void put(String key, Entry entry) {
@@ -80,7 +101,7 @@ public class ResponseCache {
             return;
         }
         String value = encode(entry);
-        shared.gate().call(() -> redis.execute("SET", PREFIX + key, value, "PX", Long.toString(ttlMillis)), () -> {
+        shared.gate().call(() -> redis.execute("SET", redisKey(key), value, "PX", Long.toString(ttlMillis)), () -> {
             long now = System.currentTimeMillis();
             if (local.size() >= LOCAL_MAX) {
                 local.values().removeIf(l -> l.expiresAtMillis() < now);

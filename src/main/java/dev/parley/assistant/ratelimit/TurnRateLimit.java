@@ -6,6 +6,7 @@ import dev.parley.assistant.SharedRedis;
 import dev.parley.ratelimit.Gcra;
 import jakarta.inject.Singleton;
 import java.time.Duration;
+import java.util.function.Supplier;
 
 /** {@code LLM_RATE_LIMIT} assistant turns per user per minute (0 = off), shared by every node through Redis. */
 @Singleton
@@ -24,5 +25,17 @@ public class TurnRateLimit {
             metrics.rateLimited();
         }
         return d;
+    }
+
+    /**
+     * {@link #acquire}, and when the turn is allowed, the value of the Redis key {@code readKey} read in the same round
+     * trip ({@link Gcra#acquireAndRead}); {@code inProcess} stands in for it while Redis is unreachable.
+     */
+    public Gcra.Read acquireAndRead(String user, String readKey, Supplier<String> inProcess) {
+        Gcra.Read r = limiter.acquireAndRead(user, readKey, inProcess);
+        if (!r.decision().allowed()) {
+            metrics.rateLimited();
+        }
+        return r;
     }
 }

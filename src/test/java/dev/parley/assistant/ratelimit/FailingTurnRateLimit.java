@@ -6,6 +6,7 @@ import dev.parley.assistant.SharedRedis;
 import dev.parley.ratelimit.Gcra;
 import jakarta.enterprise.inject.Alternative;
 import jakarta.inject.Singleton;
+import java.util.function.Supplier;
 
 /** For tests that need the admission of a message to fail: the limit cannot be read for users named {@code broken…}. */
 @Alternative
@@ -23,5 +24,13 @@ public class FailingTurnRateLimit extends TurnRateLimit {
             throw new IllegalStateException("rate limit store unreadable");
         }
         return super.acquire(user);
+    }
+
+    @Override
+    public Gcra.Read acquireAndRead(String user, String readKey, Supplier<String> inProcess) {
+        if (user.startsWith(BROKEN_USER_PREFIX)) {
+            throw new IllegalStateException("rate limit store unreadable");
+        }
+        return super.acquireAndRead(user, readKey, inProcess);
     }
 }
