@@ -17,6 +17,7 @@ import dev.parley.protocol.Timestamps;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.event.Observes;
@@ -42,6 +43,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntConsumer;
 import javax.sql.DataSource;
 import org.jboss.logging.Logger;
 
@@ -175,6 +177,9 @@ public class MessageWriter {
 
     /** Queues a message; the future completes after its commit. Refuses with {@code busy} when the writer is full. */
     public CompletableFuture<Stored> submit(Draft draft) {
+        if (diskFailed) {
+            throw diskFailedError();
+        }
         if (!accepting) {
             throw new ProtocolException(ErrorCode.BUSY, "the server is shutting down; send it again after reconnecting", 1000L);
         }
@@ -207,10 +212,12 @@ public class MessageWriter {
     }
 
     /**
-     * A commit went through but forcing it to disk failed ({@link MessageTable#forceToDisk}). Its messages are in the
-     * database, so they are delivered (the room's seqs stay without gaps), but their senders get {@code internal}
-     * instead of an ack. The commit is not tried again: after a failed fsync a second one can report success for
-     * data the kernel already dropped.
+     * A commit went through but forcing it to disk failed ({@link MessageTable#forceToDisk}). Nothing written since
+     * the last confirmed commit can be trusted to be on the disk: after a failed fsync the kernel may have dropped the
+     * pages, a second fsync can report success without them, and H2's later chunks would point into the lost one. So
+     * the node stops, as PostgreSQL does: the commit's messages are not delivered (after the restart they may be gone,
+     * and their seqs taken again), their senders get {@code internal}, every later send is refused, and the process
+     * exits ({@link #exit}) so that it starts again on what the disk holds.
      */
     private static final class NotOnDisk extends RuntimeException {
         private final transient List<Outcome> outcomes;
@@ -221,10 +228,36 @@ public class MessageWriter {
         }
 
         List<Outcome> unconfirmed() {
-            ProtocolException told = new ProtocolException(ErrorCode.INTERNAL, "the message was stored, but the server's"
-                    + " disk did not confirm it: it may be lost if the server's machine fails");
+            ProtocolException told = new ProtocolException(ErrorCode.INTERNAL, "the server's disk did not confirm the"
+                    + " message; it may be lost, and the server restarts: send it again after reconnecting");
             return outcomes.stream().map(o -> new Outcome(o.pending(), o.stored(), o.fresh(), told)).toList();
         }
+    }
+
+    /** The process's exit status after a commit the disk did not confirm (BSD sysexits' {@code EX_IOERR}). */
+    static final int EXIT_DISK_FAILED = 74;
+
+    /** Ends the process after a commit the disk did not confirm: a graceful stop, then this status. Tests replace it. */
+    volatile IntConsumer exit = Quarkus::asyncExit;
+
+    /** Set once a commit was not confirmed by the disk: the node takes no more messages ({@link NotOnDisk}). */
+    private volatile boolean diskFailed;
+
+    private static ProtocolException diskFailedError() {
+        return new ProtocolException(ErrorCode.INTERNAL, "the server's disk failed and the server restarts: send it again after"
+                + " reconnecting");
+    }
+
+    /** Stops taking messages for good and ends the process; the first caller only. */
+    private synchronized void stopForDisk(int shard, SQLException cause) {
+        if (diskFailed) {
+            return;
+        }
+        diskFailed = true;
+        LOG.errorf(cause, "writer %d: a commit could not be forced to disk. Nothing written since the last confirmed"
+                + " commit can be trusted to be on it, so this server takes no more messages and exits with status %d;"
+                + " started again, it goes on from what the disk holds. Check the disk before that.", shard, EXIT_DISK_FAILED);
+        exit.accept(EXIT_DISK_FAILED);
     }
 
     /** Work for a shard's delivery thread. */
@@ -322,7 +355,13 @@ public class MessageWriter {
                         batch.add(next);
                     } while (batch.size() < max && (next = queue.poll()) != null);
                     queued.addAndGet(-batch.size());
-                    write(batch);
+                    if (diskFailed) {
+                        for (Pending p : batch) {
+                            settle(p, null, diskFailedError());
+                        }
+                    } else {
+                        write(batch);
+                    }
                 } catch (RuntimeException e) {
                     // write() answers every message it could not store; this is a bug in it: answer what is left
                     LOG.error("message writer " + index + " failed", e);
@@ -341,8 +380,7 @@ public class MessageWriter {
             try {
                 outcomes = transact(batch);
             } catch (NotOnDisk e) {
-                LOG.errorf(e.getCause(), "writer %d: a commit of %d messages could not be forced to disk; their senders are"
-                        + " told", index, batch.size());
+                stopForDisk(index, (SQLException) e.getCause());
                 outcomes = e.unconfirmed();
             } catch (SQLException | RuntimeException batchFailure) {
                 // One bad item (a room deleted meanwhile, a clash with another node) must not sink the others:
@@ -358,10 +396,14 @@ public class MessageWriter {
                 }
                 outcomes = new ArrayList<>(batch.size());
                 for (Pending p : batch) {
+                    if (diskFailed) {
+                        settle(p, null, diskFailedError());
+                        continue;
+                    }
                     try {
                         outcomes.addAll(transact(List.of(p)));
                     } catch (NotOnDisk e) {
-                        LOG.errorf(e.getCause(), "writer %d: a commit could not be forced to disk; its sender is told", index);
+                        stopForDisk(index, (SQLException) e.getCause());
                         outcomes.addAll(e.unconfirmed());
                     } catch (SQLException | RuntimeException e) {
                         settle(p, null, e instanceof ProtocolException ? e
@@ -455,7 +497,7 @@ public class MessageWriter {
                 publish(outcomes);
             }
             for (Outcome o : outcomes) {
-                if (o.fresh()) {
+                if (o.fresh() && o.notOnDisk() == null) {
                     stored.increment();
                     MessageView m = o.stored().message();
                     if (sequencer == null) {
@@ -478,7 +520,7 @@ public class MessageWriter {
     private void publish(List<Outcome> outcomes) {
         Map<Long, List<String>> byRoom = new LinkedHashMap<>();
         for (Outcome o : outcomes) {
-            if (o.fresh()) {
+            if (o.fresh() && o.notOnDisk() == null) {
                 MessageView m = o.stored().message();
                 try {
                     byRoom.computeIfAbsent(o.pending().draft().roomId(), r -> new ArrayList<>()).add(frames.writeValueAsString(m));

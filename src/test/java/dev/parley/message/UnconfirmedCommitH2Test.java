@@ -10,19 +10,22 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 
 /**
- * When the disk refuses to force a commit (fsync fails), the commit's message is not acked: its sender gets
- * {@code internal}, the room still gets the message (it is in the database, and the seqs stay without gaps), and
- * once the disk works again the next message takes the next seq and a resend of the first is answered from the
- * stored one. H2 runs on a file system whose fsync fails on demand ({@link FailingSyncDisk}); PostgreSQL forces its
- * own log, so this runs in the H2 pass only (the pom leaves {@code *H2Test} out of the PostgreSQL pass).
+ * When the disk refuses to force a commit (fsync fails), the node stops, as PostgreSQL does: the commit's message is
+ * neither acked nor delivered (its sender gets {@code internal}), every later send is refused, and the process is
+ * asked to exit with status 74 (here the test takes the request instead of the JVM ending). H2 runs on a file system
+ * whose fsync fails on demand ({@link FailingSyncDisk}); PostgreSQL forces its own log, so this runs in the H2 pass
+ * only (the pom leaves {@code *H2Test} out of the PostgreSQL pass).
  */
 @QuarkusTest
 @DisabledIfSystemProperty(named = "quarkus.datasource.db-kind", matches = "postgresql")
@@ -44,36 +47,45 @@ class UnconfirmedCommitH2Test {
     @TestHTTPResource("/")
     URI base;
 
+    @Inject
+    MessageWriter writer;
+
     @AfterEach
     void diskWorksAgain() {
         System.clearProperty(FailingSyncDisk.FAIL);
     }
 
     @Test
-    void aCommitTheDiskDidNotConfirmIsDeliveredButItsSenderGetsAnErrorNotAnAck() {
+    void aCommitTheDiskDidNotConfirmIsNeitherAckedNorDeliveredAndTheServerStopsTakingMessagesAndExits() {
+        List<Integer> exits = new CopyOnWriteArrayList<>();
+        writer.exit = exits::add;
         String room = unique("r");
         try (WsClient alice = WsClient.bearer(base, register(unique("alice")));
                 WsClient bob = WsClient.bearer(base, register(unique("bob")))) {
             alice.join(room);
             bob.join(room);
             alice.say(room, "c1", "first");
+            bob.await("message", m -> "first".equals(m.path("text").asText()));
 
             System.setProperty(FailingSyncDisk.FAIL, "true");
             alice.send("type", "send_message", "room", room, "clientId", "c2", "text", "not confirmed");
             JsonNode error = alice.await("error", e -> "c2".equals(e.path("ref").asText()));
             assertThat(error.path("code").asText()).isEqualTo("internal");
-            JsonNode delivered = bob.await("message", m -> "not confirmed".equals(m.path("text").asText()));
-            assertThat(delivered.path("seq").asLong()).isEqualTo(2);
-            alice.sync();
-            assertThat(alice.received("ack")).extracting(a -> a.path("clientId").asText()).containsExactly("c1");
+            assertThat(error.path("message").asText()).contains("may be lost", "restarts");
+            assertThat(exits).containsExactly(MessageWriter.EXIT_DISK_FAILED);
 
+            // the disk answering again changes nothing: what this process wrote since the last confirmed commit is
+            // not trusted, so it takes nothing more until it starts again
             System.clearProperty(FailingSyncDisk.FAIL);
-            JsonNode next = alice.say(room, "c3", "after");
-            assertThat(next.path("seq").asLong()).isEqualTo(3);
-            alice.send("type", "send_message", "room", room, "clientId", "c2", "text", "not confirmed");
-            JsonNode resent = alice.await("ack", a -> "c2".equals(a.path("clientId").asText()));
-            assertThat(resent.path("seq").asLong()).isEqualTo(2);
-            assertThat(resent.path("duplicate").asBoolean()).isTrue();
+            alice.send("type", "send_message", "room", room, "clientId", "c3", "text", "after");
+            JsonNode refused = alice.await("error", e -> "c3".equals(e.path("ref").asText()));
+            assertThat(refused.path("code").asText()).isEqualTo("internal");
+            assertThat(refused.path("message").asText()).contains("disk failed");
+            alice.sync();
+            bob.sync();
+            assertThat(alice.received("ack")).extracting(a -> a.path("clientId").asText()).containsExactly("c1");
+            assertThat(bob.received("message")).extracting(m -> m.path("text").asText()).containsExactly("first");
+            assertThat(exits).hasSize(1);
         }
     }
 }
