@@ -29,6 +29,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -57,6 +58,13 @@ class AssistantLatencyBench {
 
     /** Frames with the moment they arrived. */
     private record Frame(long nanos, JsonNode json) {
+    }
+
+    /** The database the server under test runs on, as the build's executions configure it. */
+    private static String database() {
+        String kind = ConfigProvider.getConfig().getOptionalValue("quarkus.datasource.db-kind", String.class).orElse("h2");
+        return "h2".equals(kind) ? "H2 in memory" : kind + " (" + ConfigProvider.getConfig()
+                .getOptionalValue("quarkus.datasource.jdbc.url", String.class).orElse("?") + ")";
     }
 
     @Test
@@ -135,7 +143,7 @@ class AssistantLatencyBench {
         ws.sendClose(WebSocket.NORMAL_CLOSURE, "done").join();
 
         String report = String.join("\n",
-                "Assistant latency (" + RUNS + " runs after " + WARMUP + " warm-up; stand-in Ollama on loopback; H2 in memory; local Redis)",
+                "Assistant latency (" + RUNS + " runs after " + WARMUP + " warm-up; stand-in Ollama on loopback; " + database() + "; local Redis)",
                 line("stand-in direct: first NDJSON line", direct),
                 line("through Parley: send_message -> first assistant_delta", ttft),
                 line("through Parley: send_message -> stored reply (cache miss)", miss),
