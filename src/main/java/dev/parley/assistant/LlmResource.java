@@ -26,6 +26,7 @@ import jakarta.ws.rs.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * SPEC §3 {@code /api/llm}: the model list, one-shot generation, and a question about the server answered with the
@@ -119,13 +120,22 @@ public class LlmResource {
         if (chars > (long) budget * MAX_CHARS_PER_TOKEN) {
             throw tooLong();
         }
-        limit(); // counting tokens costs time: only within the caller's rate
+        long start = System.nanoTime();
+        String key = ResponseCache.key("generate", model, body.system(), body.prompt());
+        // the rate limit and the cached answer in one round trip to Redis, before the tokens are counted: counting costs
+        // time, so it happens only within the caller's rate
+        String cached = null;
+        if (cache.enabled()) {
+            Gcra.Read read = rateLimit.acquireAndRead(Caller.of(identity).username(), cache.redisKey(key), () -> cache.inProcess(key));
+            refuseOver(read.decision());
+            cached = read.value();
+        } else {
+            limit();
+        }
         if (tokens.count(body.prompt()) + tokens.count(body.system()) > budget) {
             throw tooLong();
         }
-        long start = System.nanoTime();
-        String key = ResponseCache.key("generate", model, body.system(), body.prompt());
-        var hit = cache.get(key);
+        Optional<ResponseCache.Entry> hit = cache.enabled() ? cache.found(cached) : Optional.empty();
         if (hit.isPresent()) {
             ResponseCache.Entry e = hit.get();
             metrics.turn("cached", Duration.ofNanos(System.nanoTime() - start));
@@ -184,7 +194,10 @@ public class LlmResource {
     }
 
     private void limit() {
-        Gcra.Decision d = rateLimit.acquire(Caller.of(identity).username());
+        refuseOver(rateLimit.acquire(Caller.of(identity).username()));
+    }
+
+    private static void refuseOver(Gcra.Decision d) {
         if (!d.allowed()) {
             throw new ProtocolException(ErrorCode.RATE_LIMITED, "too many assistant requests; try again later", d.retryAfterMs());
         }
