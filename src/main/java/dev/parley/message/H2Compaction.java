@@ -32,7 +32,8 @@ import org.jboss.logging.Logger;
  * last pass forced it. Each pass also sets H2's retention time, how long a chunk is kept before its space may be
  * used again (45 s by default), to five passes: H2 keeps chunks that long on the assumption that the disk has by then
  * written what came after them, and these passes make sure of it. Only both together kept the file small (measured).
- * After the writes stop, the passes stop too once they no longer make the chunks fuller ({@link Passes#run}).
+ * After the writes stop, the passes stop too once they no longer make the chunks fuller ({@link Passes#run}). When the
+ * disk refuses to force the file, the node stops ({@link DiskFailure}), as it does after a group commit.
  *
  * <p>Does nothing on PostgreSQL, on H2 in memory or as a server (that process owns its file), and when
  * {@code WRITE_DELAY} is above 0 (H2's background writer compacts then). Uses H2's store classes, not only JDBC: SQL
@@ -53,6 +54,7 @@ public class H2Compaction {
     static final int TARGET_FILL_PERCENT = 80;
 
     private final DataSource dataSource;
+    private final DiskFailure disk;
     private final ParleyConfig.Writer config;
     private final Timer rewrites;
     private final Counter failures;
@@ -61,7 +63,8 @@ public class H2Compaction {
     /** Compaction thread only. */
     private long lastFailureLog = System.nanoTime() - FAILURE_LOG_NANOS;
 
-    H2Compaction(DataSource dataSource, ParleyConfig config, MeterRegistry registry) {
+    H2Compaction(DataSource dataSource, ParleyConfig config, MeterRegistry registry, DiskFailure disk) {
+        this.disk = disk;
         this.dataSource = dataSource;
         this.config = config.writer();
         this.rewrites = Timer.builder("parley.h2.compactions")
@@ -103,11 +106,16 @@ public class H2Compaction {
     }
 
     private void passReported() {
+        if (disk.failed()) {
+            return;
+        }
         long start = System.nanoTime();
         try (Connection connection = dataSource.getConnection()) {
             if (passes.run(connection, config.h2CompactBytes(), retentionMillis(config))) {
                 rewrites.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
             }
+        } catch (SyncRefused e) {
+            disk.stop("a compaction pass over the H2 file", e.getCause());
         } catch (SQLException | RuntimeException e) {
             failures.increment();
             long now = System.nanoTime();
@@ -194,11 +202,22 @@ public class H2Compaction {
                 current.commit();
             }
             if (current != store || current.getCurrentVersion() != version) {
-                current.sync();
+                try {
+                    current.sync();
+                } catch (RuntimeException e) {
+                    throw new SyncRefused(e);
+                }
             }
             store = current;
             version = current.getCurrentVersion();
             return rewritten;
+        }
+    }
+
+    /** The disk refused to force what a pass (or the writers before it) wrote: the node stops ({@link DiskFailure}). */
+    static final class SyncRefused extends RuntimeException {
+        SyncRefused(RuntimeException cause) {
+            super(cause);
         }
     }
 

@@ -17,7 +17,6 @@ import dev.parley.protocol.Timestamps;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.event.Observes;
@@ -43,7 +42,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.IntConsumer;
 import javax.sql.DataSource;
 import org.jboss.logging.Logger;
 
@@ -65,6 +63,7 @@ public class MessageWriter {
     private final MessageFanout fanout;
     private final HistoryService history;
     private final ClusterBus bus;
+    private final DiskFailure disk;
     private final long gapWaitNanos;
     private final ObjectWriter frames;
     private final ObjectReader frameReader;
@@ -78,7 +77,8 @@ public class MessageWriter {
     private volatile boolean accepting = true;
 
     MessageWriter(ParleyConfig config, MessageFanout fanout, DataSource dataSource, HistoryService history, ClusterBus bus,
-            ClusterConfig cluster, ObjectMapper json, MeterRegistry registry) {
+            ClusterConfig cluster, ObjectMapper json, MeterRegistry registry, DiskFailure disk) {
+        this.disk = disk;
         this.config = config;
         this.fanout = fanout;
         this.dataSource = dataSource;
@@ -177,7 +177,7 @@ public class MessageWriter {
 
     /** Queues a message; the future completes after its commit. Refuses with {@code busy} when the writer is full. */
     public CompletableFuture<Stored> submit(Draft draft) {
-        if (diskFailed) {
+        if (disk.failed()) {
             throw diskFailedError();
         }
         if (!accepting) {
@@ -212,12 +212,9 @@ public class MessageWriter {
     }
 
     /**
-     * A commit went through but forcing it to disk failed ({@link MessageTable#forceToDisk}). Nothing written since
-     * the last confirmed commit can be trusted to be on the disk: after a failed fsync the kernel may have dropped the
-     * pages, a second fsync can report success without them, and H2's later chunks would point into the lost one. So
-     * the node stops, as PostgreSQL does: the commit's messages are not delivered (after the restart they may be gone,
-     * and their seqs taken again), their senders get {@code internal}, every later send is refused, and the process
-     * exits ({@link #exit}) so that it starts again on what the disk holds.
+     * A commit went through but forcing it to disk failed ({@link MessageTable#forceToDisk}): the node stops
+     * ({@link DiskFailure}). The commit's messages are not delivered (after the restart they may be gone, and their
+     * seqs taken again), their senders get {@code internal}, and every later send is refused.
      */
     private static final class NotOnDisk extends RuntimeException {
         private final transient List<Outcome> outcomes;
@@ -234,30 +231,9 @@ public class MessageWriter {
         }
     }
 
-    /** The process's exit status after a commit the disk did not confirm (BSD sysexits' {@code EX_IOERR}). */
-    static final int EXIT_DISK_FAILED = 74;
-
-    /** Ends the process after a commit the disk did not confirm: a graceful stop, then this status. Tests replace it. */
-    volatile IntConsumer exit = Quarkus::asyncExit;
-
-    /** Set once a commit was not confirmed by the disk: the node takes no more messages ({@link NotOnDisk}). */
-    private volatile boolean diskFailed;
-
     private static ProtocolException diskFailedError() {
         return new ProtocolException(ErrorCode.INTERNAL, "the server's disk failed and the server restarts: send it again after"
                 + " reconnecting");
-    }
-
-    /** Stops taking messages for good and ends the process; the first caller only. */
-    private synchronized void stopForDisk(int shard, SQLException cause) {
-        if (diskFailed) {
-            return;
-        }
-        diskFailed = true;
-        LOG.errorf(cause, "writer %d: a commit could not be forced to disk. Nothing written since the last confirmed"
-                + " commit can be trusted to be on it, so this server takes no more messages and exits with status %d;"
-                + " started again, it goes on from what the disk holds. Check the disk before that.", shard, EXIT_DISK_FAILED);
-        exit.accept(EXIT_DISK_FAILED);
     }
 
     /** Work for a shard's delivery thread. */
@@ -355,7 +331,7 @@ public class MessageWriter {
                         batch.add(next);
                     } while (batch.size() < max && (next = queue.poll()) != null);
                     queued.addAndGet(-batch.size());
-                    if (diskFailed) {
+                    if (disk.failed()) {
                         for (Pending p : batch) {
                             settle(p, null, diskFailedError());
                         }
@@ -380,7 +356,7 @@ public class MessageWriter {
             try {
                 outcomes = transact(batch);
             } catch (NotOnDisk e) {
-                stopForDisk(index, (SQLException) e.getCause());
+                disk.stop("writer " + index + ": a commit", e.getCause());
                 outcomes = e.unconfirmed();
             } catch (SQLException | RuntimeException batchFailure) {
                 // One bad item (a room deleted meanwhile, a clash with another node) must not sink the others:
@@ -396,14 +372,14 @@ public class MessageWriter {
                 }
                 outcomes = new ArrayList<>(batch.size());
                 for (Pending p : batch) {
-                    if (diskFailed) {
+                    if (disk.failed()) {
                         settle(p, null, diskFailedError());
                         continue;
                     }
                     try {
                         outcomes.addAll(transact(List.of(p)));
                     } catch (NotOnDisk e) {
-                        stopForDisk(index, (SQLException) e.getCause());
+                        disk.stop("writer " + index + ": a commit", e.getCause());
                         outcomes.addAll(e.unconfirmed());
                     } catch (SQLException | RuntimeException e) {
                         settle(p, null, e instanceof ProtocolException ? e

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.file.Path;
+import java.util.Map;
 import org.h2.store.fs.FileBase;
 import org.h2.store.fs.FilePath;
 import org.h2.store.fs.FilePathWrapper;
@@ -20,6 +22,17 @@ public final class FailingSyncDisk extends FilePathWrapper {
     /** Makes {@code jdbc:h2:failsync:} known to H2; idempotent. */
     public static void install() {
         FilePath.register(new FailingSyncDisk());
+    }
+
+    /**
+     * A server's configuration with its embedded database in a new folder on this file system, every group commit
+     * forced, and a compaction pass every {@code compactEvery} ({@code 0s}: none).
+     */
+    public static Map<String, String> server(String compactEvery) {
+        install();
+        Path dir = Path.of("target", "failing-sync-disk", Long.toString(System.nanoTime())).toAbsolutePath();
+        return Map.of("quarkus.datasource.jdbc.url", "jdbc:h2:failsync:" + dir.resolve("parley") + ";WRITE_DELAY=0",
+                "parley.writer.fsync", "true", "parley.writer.h2-compact-every", compactEvery);
     }
 
     @Override

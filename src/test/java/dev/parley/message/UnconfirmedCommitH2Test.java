@@ -12,7 +12,6 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.net.URI;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -35,12 +34,9 @@ class UnconfirmedCommitH2Test {
     public static class DiskThatCanFail implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            FailingSyncDisk.install();
-            Path dir = Path.of("target", "failing-sync-disk", Long.toString(System.nanoTime())).toAbsolutePath();
-            // no H2Compaction passes: one that commits what it rewrote while fsync fails can make H2 close the
-            // database (it forces the file itself before shrinking it), which is not what this test is about
-            return Map.of("quarkus.datasource.jdbc.url", "jdbc:h2:failsync:" + dir.resolve("parley") + ";WRITE_DELAY=0",
-                    "parley.writer.fsync", "true", "parley.writer.h2-compact-every", "0s");
+            // no H2Compaction passes: one forcing the file while fsync fails would stop the node before the writer's
+            // commit does (RefusedCompactionSyncH2Test), which is not what this test is about
+            return FailingSyncDisk.server("0s");
         }
     }
 
@@ -48,7 +44,7 @@ class UnconfirmedCommitH2Test {
     URI base;
 
     @Inject
-    MessageWriter writer;
+    DiskFailure disk;
 
     @AfterEach
     void diskWorksAgain() {
@@ -58,7 +54,7 @@ class UnconfirmedCommitH2Test {
     @Test
     void aCommitTheDiskDidNotConfirmIsNeitherAckedNorDeliveredAndTheServerStopsTakingMessagesAndExits() {
         List<Integer> exits = new CopyOnWriteArrayList<>();
-        writer.exit = exits::add;
+        disk.exit = exits::add;
         String room = unique("r");
         try (WsClient alice = WsClient.bearer(base, register(unique("alice")));
                 WsClient bob = WsClient.bearer(base, register(unique("bob")))) {
@@ -72,7 +68,7 @@ class UnconfirmedCommitH2Test {
             JsonNode error = alice.await("error", e -> "c2".equals(e.path("ref").asText()));
             assertThat(error.path("code").asText()).isEqualTo("internal");
             assertThat(error.path("message").asText()).contains("may be lost", "restarts");
-            assertThat(exits).containsExactly(MessageWriter.EXIT_DISK_FAILED);
+            assertThat(exits).containsExactly(DiskFailure.EXIT_STATUS);
 
             // the disk answering again changes nothing: what this process wrote since the last confirmed commit is
             // not trusted, so it takes nothing more until it starts again
