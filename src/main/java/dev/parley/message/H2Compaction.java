@@ -58,13 +58,14 @@ public class H2Compaction {
     private final ParleyConfig.Writer config;
     private final Timer rewrites;
     private final Counter failures;
-    private final Passes passes = new Passes();
+    private final Passes passes;
     private volatile Thread thread;
     /** Compaction thread only. */
     private long lastFailureLog = System.nanoTime() - FAILURE_LOG_NANOS;
 
     H2Compaction(DataSource dataSource, ParleyConfig config, MeterRegistry registry, DiskFailure disk) {
         this.disk = disk;
+        this.passes = new Passes(disk);
         this.dataSource = dataSource;
         this.config = config.writer();
         this.rewrites = Timer.builder("parley.h2.compactions")
@@ -148,13 +149,16 @@ public class H2Compaction {
         /** Since the others last wrote: the highest share of live bytes in the chunks, and passes since it rose. */
         private int bestFill;
         private int passesWithoutProgress;
+        /** Orders the passes' forces with the writers' and refuses them once one failed. */
+        private final DiskFailure disk;
 
-        Passes() {
-            this(TARGET_FILL_PERCENT);
+        Passes(DiskFailure disk) {
+            this(disk, TARGET_FILL_PERCENT);
         }
 
         /** @param targetFillPercent rewrites only while less than this share of the chunks' bytes is live */
-        Passes(int targetFillPercent) {
+        Passes(DiskFailure disk, int targetFillPercent) {
+            this.disk = disk;
             this.targetFillPercent = targetFillPercent;
         }
 
@@ -203,8 +207,8 @@ public class H2Compaction {
             }
             if (current != store || current.getCurrentVersion() != version) {
                 try {
-                    current.sync();
-                } catch (RuntimeException e) {
+                    disk.force(current::sync);
+                } catch (SQLException | RuntimeException e) {
                     throw new SyncRefused(e);
                 }
             }
@@ -216,7 +220,7 @@ public class H2Compaction {
 
     /** The disk refused to force what a pass (or the writers before it) wrote: the node stops ({@link DiskFailure}). */
     static final class SyncRefused extends RuntimeException {
-        SyncRefused(RuntimeException cause) {
+        SyncRefused(Exception cause) {
             super(cause);
         }
     }

@@ -107,13 +107,16 @@ final class MessageTable {
     /**
      * After a commit on {@code connection}: with {@code fsync} on H2, forces it to the disk, so that what the caller
      * answers afterwards survives a power loss, not only a crash of Parley. Nothing on PostgreSQL, whose commit has
-     * done it. A failure means the commit is in the database but may not be on the disk.
+     * done it. A failure means the commit is in the database but may not be on the disk. The force goes through
+     * {@code disk}, which orders it with every other force of the file and fails it once one has failed.
      */
-    void forceToDisk(Connection connection) throws SQLException {
+    void forceToDisk(Connection connection, DiskFailure disk) throws SQLException {
         if (fsync && dialect(connection).forceToDisk != null) {
-            try (Statement force = connection.createStatement()) {
-                force.execute(dialect.forceToDisk);
-            }
+            disk.force(() -> {
+                try (Statement force = connection.createStatement()) {
+                    force.execute(dialect.forceToDisk);
+                }
+            });
         }
     }
 

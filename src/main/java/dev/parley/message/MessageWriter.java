@@ -411,7 +411,7 @@ public class MessageWriter {
                     }
                     connection.commit();
                     try {
-                        table.forceToDisk(connection);
+                        table.forceToDisk(connection, disk);
                     } catch (SQLException notForced) {
                         throw new NotOnDisk(outcomes, notForced);
                     }

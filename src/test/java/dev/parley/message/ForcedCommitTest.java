@@ -36,7 +36,7 @@ class ForcedCommitTest {
             c.commit();
             calls.clear();
 
-            new MessageTable(true).forceToDisk(c);
+            new MessageTable(true).forceToDisk(c, new DiskFailure());
 
             assertThat(calls).containsExactly("CHECKPOINT SYNC");
         }
@@ -47,7 +47,7 @@ class ForcedCommitTest {
         try (Connection real = fileDatabase()) {
             List<String> calls = new ArrayList<>();
 
-            new MessageTable(false).forceToDisk(recording(real, calls, null));
+            new MessageTable(false).forceToDisk(recording(real, calls, null), new DiskFailure());
 
             assertThat(calls).isEmpty();
         }
@@ -59,7 +59,7 @@ class ForcedCommitTest {
             List<String> calls = new ArrayList<>();
             Connection c = recording(real, calls, "PostgreSQL");
 
-            new MessageTable(true).forceToDisk(c);
+            new MessageTable(true).forceToDisk(c, new DiskFailure());
             new MessageTable(true).checkFsync(c);
 
             assertThat(calls).isEmpty();

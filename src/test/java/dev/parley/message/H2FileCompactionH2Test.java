@@ -54,7 +54,7 @@ class H2FileCompactionH2Test {
     @Test
     void aPassSetsH2sRetentionTime() throws SQLException {
         try (Connection connection = open("retention", 0)) {
-            new H2Compaction.Passes().run(connection, 1 << 20, 4000);
+            new H2Compaction.Passes(new DiskFailure()).run(connection, 1 << 20, 4000);
 
             assertThat(H2Compaction.store(connection).orElseThrow().getRetentionTime()).isEqualTo(4000);
         }
@@ -72,7 +72,7 @@ class H2FileCompactionH2Test {
         try (Connection connection = DriverManager.getConnection("jdbc:h2:failsync:" + dir.resolve("force")
                 + ";WRITE_DELAY=0;MAX_COMPACT_TIME=0", "sa", ""); Statement sql = connection.createStatement()) {
             sql.execute("CREATE TABLE notes (id BIGINT PRIMARY KEY)");
-            H2Compaction.Passes passes = new H2Compaction.Passes();
+            H2Compaction.Passes passes = new H2Compaction.Passes(new DiskFailure());
             passes.run(connection, 1 << 20, aMinute);
 
             System.setProperty(FailingSyncDisk.FAIL, "true");
@@ -99,7 +99,7 @@ class H2FileCompactionH2Test {
         write("settle", false);
         try (Connection connection = open("settle", 0)) {
             MVStore store = H2Compaction.store(connection).orElseThrow();
-            H2Compaction.Passes passes = new H2Compaction.Passes();
+            H2Compaction.Passes passes = new H2Compaction.Passes(new DiskFailure());
             assertThat(store.getFileStore().getChunksFillRate()).as("before").isLessThan(H2Compaction.TARGET_FILL_PERCENT);
             int rewriting = 0;
             while (passes.run(connection, 1 << 20, 0)) {
@@ -123,7 +123,7 @@ class H2FileCompactionH2Test {
         write("patience", false);
         try (Connection connection = open("patience", 0)) {
             MVStore store = H2Compaction.store(connection).orElseThrow();
-            H2Compaction.Passes passes = new H2Compaction.Passes(101);
+            H2Compaction.Passes passes = new H2Compaction.Passes(new DiskFailure(), 101);
             int rewriting = 0;
             while (passes.run(connection, 1 << 20, 0)) {
                 assertThat(++rewriting).as("passes that rewrote").isLessThan(500);
@@ -137,7 +137,7 @@ class H2FileCompactionH2Test {
     void writesAfterThePassesWentQuietStartThemAgain() throws SQLException {
         write("again", false);
         try (Connection connection = open("again", 0)) {
-            H2Compaction.Passes passes = new H2Compaction.Passes(101);
+            H2Compaction.Passes passes = new H2Compaction.Passes(new DiskFailure(), 101);
             int rewriting = 0;
             while (passes.run(connection, 1 << 20, 0)) {
                 assertThat(++rewriting).as("passes that rewrote").isLessThan(500);
@@ -167,7 +167,7 @@ class H2FileCompactionH2Test {
             assertThat(H2Compaction.store(file)).isPresent();
             assertThat(H2Compaction.store(inMemory)).isEmpty();
             assertThat(H2Compaction.store(backgroundWriter)).isEmpty();
-            assertThat(new H2Compaction.Passes().run(inMemory, 1 << 20, 0)).isFalse();
+            assertThat(new H2Compaction.Passes(new DiskFailure()).run(inMemory, 1 << 20, 0)).isFalse();
         }
     }
 
@@ -193,7 +193,7 @@ class H2FileCompactionH2Test {
                             CONSTRAINT messages_client_uk UNIQUE (room_id, client_id, sender))""");
             }
             connection.setAutoCommit(false);
-            H2Compaction.Passes passes = new H2Compaction.Passes();
+            H2Compaction.Passes passes = new H2Compaction.Passes(new DiskFailure());
             try (PreparedStatement insert = connection.prepareStatement(
                     "INSERT INTO messages VALUES (?, ?, ?, ?, ?, ?, CURRENT_TIMESTAMP)")) {
                 for (int i = 0; i < COMMITS; i++) {
