@@ -25,6 +25,7 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
@@ -146,6 +147,11 @@ public class AssistantHook implements MessageHook {
         if (mode == AssistantMode.OFF || (mode == AssistantMode.MENTION && !mentioned)) {
             return;
         }
+        Optional<Gcra.Decision> refused = rateLimit.knownRefused(asker.username());
+        if (refused.isPresent()) {
+            tellRateLimited(session, refused.get(), message); // an over-limit user's questions cost no read
+            return;
+        }
         String model = room.model() == null ? config.model() : room.model();
         Prompt prompt = runner.prompt(room.id(), message.seq(), message.text(), model, asker).orElse(null);
         if (prompt == null) {
@@ -157,8 +163,7 @@ public class AssistantHook implements MessageHook {
                 : new Gcra.Read(rateLimit.acquire(asker.username()), null);
         Gcra.Decision decision = read.decision();
         if (!decision.allowed()) {
-            tell(session, new ProtocolException(ErrorCode.RATE_LIMITED, "you asked the assistant " + config.rateLimit()
-                    + " times this minute; your message was delivered, the assistant will not answer it", decision.retryAfterMs()), message);
+            tellRateLimited(session, decision, message);
             return;
         }
         ResponseCache.Entry cached = cache.enabled() ? cache.found(read.value()).orElse(null) : null;
@@ -168,6 +173,11 @@ public class AssistantHook implements MessageHook {
         } catch (ProtocolException busy) {
             tell(session, busy, message);
         }
+    }
+
+    private void tellRateLimited(ChatSession session, Gcra.Decision decision, MessageView message) {
+        tell(session, new ProtocolException(ErrorCode.RATE_LIMITED, "you asked the assistant " + config.rateLimit()
+                + " times this minute; your message was delivered, the assistant will not answer it", decision.retryAfterMs()), message);
     }
 
     private void tell(ChatSession session, ProtocolException e, MessageView message) {

@@ -125,6 +125,7 @@ public class LlmResource {
         // the rate limit and the cached answer in one round trip to Redis, before the tokens are counted: counting costs
         // time, so it happens only within the caller's rate
         String cached = null;
+        rateLimit.knownRefused(Caller.of(identity).username()).ifPresent(LlmResource::refuseOver);
         if (cache.enabled()) {
             Gcra.Read read = rateLimit.acquireAndRead(Caller.of(identity).username(), cache.redisKey(key), () -> cache.inProcess(key));
             refuseOver(read.decision());
@@ -194,7 +195,8 @@ public class LlmResource {
     }
 
     private void limit() {
-        refuseOver(rateLimit.acquire(Caller.of(identity).username()));
+        String user = Caller.of(identity).username();
+        refuseOver(rateLimit.knownRefused(user).orElseGet(() -> rateLimit.acquire(user)));
     }
 
     private static void refuseOver(Gcra.Decision d) {

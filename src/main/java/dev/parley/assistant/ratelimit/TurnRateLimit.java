@@ -6,13 +6,24 @@ import dev.parley.assistant.SharedRedis;
 import dev.parley.ratelimit.Gcra;
 import jakarta.inject.Singleton;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
-/** {@code LLM_RATE_LIMIT} assistant turns per user per minute (0 = off), shared by every node through Redis. */
+/**
+ * {@code LLM_RATE_LIMIT} assistant turns per user per minute (0 = off), shared by every node through Redis. A node
+ * remembers each refusal until the time it named ({@link #knownRefused}): a turn is never handed back, so the limit's
+ * state only moves forward (here or on another node) and every question in that window would be refused as well; it is
+ * refused at once, without reading its prompt or asking Redis.
+ */
 @Singleton
 public class TurnRateLimit {
+    /** Remembered refusals kept before the expired ones are swept out. */
+    private static final int SWEEP_AT = 10_000;
     private final Gcra limiter;
     private final AssistantMetrics metrics;
+    /** A user refused until this time (this node's clock, ms). */
+    private final ConcurrentHashMap<String, Long> refusedUntil = new ConcurrentHashMap<>();
 
     TurnRateLimit(SharedRedis redis, AssistantConfig config, AssistantMetrics metrics) {
         this.metrics = metrics;
@@ -20,9 +31,32 @@ public class TurnRateLimit {
     }
 
     public Gcra.Decision acquire(String user) {
-        Gcra.Decision d = limiter.acquire(user);
+        return counted(user, limiter.acquire(user));
+    }
+
+    /** The refusal a turn of {@code user} would get now, known from an earlier one; empty when it must be asked. */
+    public Optional<Gcra.Decision> knownRefused(String user) {
+        Long until = refusedUntil.get(user);
+        long now = System.currentTimeMillis();
+        if (until == null) {
+            return Optional.empty();
+        }
+        if (until <= now) {
+            refusedUntil.remove(user, until);
+            return Optional.empty();
+        }
+        metrics.rateLimited();
+        return Optional.of(new Gcra.Decision(false, until - now));
+    }
+
+    private Gcra.Decision counted(String user, Gcra.Decision d) {
         if (!d.allowed()) {
             metrics.rateLimited();
+            long now = System.currentTimeMillis();
+            refusedUntil.put(user, now + d.retryAfterMs());
+            if (refusedUntil.size() > SWEEP_AT) {
+                refusedUntil.values().removeIf(until -> until <= now);
+            }
         }
         return d;
     }
@@ -33,9 +67,7 @@ public class TurnRateLimit {
      */
     public Gcra.Read acquireAndRead(String user, String readKey, Supplier<String> inProcess) {
         Gcra.Read r = limiter.acquireAndRead(user, readKey, inProcess);
-        if (!r.decision().allowed()) {
-            metrics.rateLimited();
-        }
+        counted(user, r.decision());
         return r;
     }
 }
