@@ -157,16 +157,13 @@ public class AssistantHook implements MessageHook {
         if (prompt == null) {
             return; // the room was deleted meanwhile
         }
-        // the rate limit and the cached answer in one round trip to Redis
-        Gcra.Read read = cache.enabled()
-                ? rateLimit.acquireAndRead(asker.username(), cache.redisKey(prompt.cacheKey()), () -> cache.inProcess(prompt.cacheKey()))
-                : new Gcra.Read(rateLimit.acquire(asker.username()), null);
+        Gcra.Read read = rateLimit.admit(asker.username(), prompt.cacheKey()); // with the cached answer: one round trip
         Gcra.Decision decision = read.decision();
         if (!decision.allowed()) {
             tellRateLimited(session, decision, message);
             return;
         }
-        ResponseCache.Entry cached = cache.enabled() ? cache.found(read.value()).orElse(null) : null;
+        ResponseCache.Entry cached = cache.found(read.value()).orElse(null);
         Turn turn = new Turn(room.id(), message.room(), asker, message.seq(), message.text(), model, prompt, cached);
         try {
             worker.enqueue(turn, runner);

@@ -124,19 +124,12 @@ public class LlmResource {
         String key = ResponseCache.key("generate", model, body.system(), body.prompt());
         // the rate limit and the cached answer in one round trip to Redis, before the tokens are counted: counting costs
         // time, so it happens only within the caller's rate
-        String cached = null;
-        rateLimit.knownRefused(Caller.of(identity).username()).ifPresent(LlmResource::refuseOver);
-        if (cache.enabled()) {
-            Gcra.Read read = rateLimit.acquireAndRead(Caller.of(identity).username(), cache.redisKey(key), () -> cache.inProcess(key));
-            refuseOver(read.decision());
-            cached = read.value();
-        } else {
-            limit();
-        }
+        Gcra.Read admitted = rateLimit.admit(Caller.of(identity).username(), key);
+        refuseOver(admitted.decision());
         if (tokens.count(body.prompt()) + tokens.count(body.system()) > budget) {
             throw tooLong();
         }
-        Optional<ResponseCache.Entry> hit = cache.enabled() ? cache.found(cached) : Optional.empty();
+        Optional<ResponseCache.Entry> hit = cache.found(admitted.value());
         if (hit.isPresent()) {
             ResponseCache.Entry e = hit.get();
             metrics.turn("cached", Duration.ofNanos(System.nanoTime() - start));
@@ -195,8 +188,7 @@ public class LlmResource {
     }
 
     private void limit() {
-        String user = Caller.of(identity).username();
-        refuseOver(rateLimit.knownRefused(user).orElseGet(() -> rateLimit.acquire(user)));
+        refuseOver(rateLimit.admit(Caller.of(identity).username(), null).decision());
     }
 
     private static void refuseOver(Gcra.Decision d) {

@@ -85,8 +85,8 @@ public class TurnRunner {
     }
 
     /**
-     * What a question in room {@code roomId} (stored as {@code replyTo}) asks the model: the room's facts, the system
-     * prompt, the context since the last {@code /clear} up to the question, and the request's cache key. Empty when the
+     * What a question in room {@code roomId} (stored as {@code replyTo}) asks the model: the system prompt naming the
+     * room and its members, the context since the last {@code /clear} up to the question, and the request's cache key. Empty when the
      * room is gone. Read when the question is admitted, so a turn queued behind another asks about the room as it was
      * when the question came.
      */

@@ -7,17 +7,11 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.support.WsClient;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import jakarta.inject.Inject;
-import java.net.URI;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 
@@ -30,7 +24,7 @@ import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 @QuarkusTest
 @DisabledIfSystemProperty(named = "quarkus.datasource.db-kind", matches = "postgresql")
 @TestProfile(RefusedCompactionSyncH2Test.PassesOnADiskThatCanFail.class)
-class RefusedCompactionSyncH2Test {
+class RefusedCompactionSyncH2Test extends OnAFailingDisk {
     /** The embedded database on a file whose fsync can be made to fail, with a compaction pass every 100 ms. */
     public static class PassesOnADiskThatCanFail implements QuarkusTestProfile {
         @Override
@@ -39,21 +33,8 @@ class RefusedCompactionSyncH2Test {
         }
     }
 
-    @TestHTTPResource("/")
-    URI base;
-
-    @Inject
-    DiskFailure disk;
-
-    @AfterEach
-    void diskWorksAgain() {
-        System.clearProperty(FailingSyncDisk.FAIL);
-    }
-
     @Test
     void aCompactionPassWhoseForceTheDiskRefusesStopsTheServerTakingMessages() {
-        List<Integer> exits = new CopyOnWriteArrayList<>();
-        disk.exit = exits::add;
         String room = unique("r");
         try (WsClient alice = WsClient.bearer(base, register(unique("alice")))) {
             alice.join(room);

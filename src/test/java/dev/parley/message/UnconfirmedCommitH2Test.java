@@ -6,16 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.support.WsClient;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import jakarta.inject.Inject;
-import java.net.URI;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 
@@ -29,7 +23,7 @@ import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 @QuarkusTest
 @DisabledIfSystemProperty(named = "quarkus.datasource.db-kind", matches = "postgresql")
 @TestProfile(UnconfirmedCommitH2Test.DiskThatCanFail.class)
-class UnconfirmedCommitH2Test {
+class UnconfirmedCommitH2Test extends OnAFailingDisk {
     /** The embedded database on a file, on a file system whose fsync can be made to fail. */
     public static class DiskThatCanFail implements QuarkusTestProfile {
         @Override
@@ -40,21 +34,8 @@ class UnconfirmedCommitH2Test {
         }
     }
 
-    @TestHTTPResource("/")
-    URI base;
-
-    @Inject
-    DiskFailure disk;
-
-    @AfterEach
-    void diskWorksAgain() {
-        System.clearProperty(FailingSyncDisk.FAIL);
-    }
-
     @Test
     void aCommitTheDiskDidNotConfirmIsNeitherAckedNorDeliveredAndTheServerStopsTakingMessagesAndExits() {
-        List<Integer> exits = new CopyOnWriteArrayList<>();
-        disk.exit = exits::add;
         String room = unique("r");
         try (WsClient alice = WsClient.bearer(base, register(unique("alice")));
                 WsClient bob = WsClient.bearer(base, register(unique("bob")))) {

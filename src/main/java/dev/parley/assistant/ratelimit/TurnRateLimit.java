@@ -3,12 +3,12 @@ package dev.parley.assistant.ratelimit;
 import dev.parley.assistant.AssistantConfig;
 import dev.parley.assistant.AssistantMetrics;
 import dev.parley.assistant.SharedRedis;
+import dev.parley.assistant.cache.ResponseCache;
 import dev.parley.ratelimit.Gcra;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
 
 /**
  * {@code LLM_RATE_LIMIT} assistant turns per user per minute (0 = off), shared by every node through Redis. A node
@@ -22,16 +22,33 @@ public class TurnRateLimit {
     private static final int SWEEP_AT = 10_000;
     private final Gcra limiter;
     private final AssistantMetrics metrics;
+    private final ResponseCache cache;
     /** A user refused until this time (this node's clock, ms). */
     private final ConcurrentHashMap<String, Long> refusedUntil = new ConcurrentHashMap<>();
 
-    TurnRateLimit(SharedRedis redis, AssistantConfig config, AssistantMetrics metrics) {
+    TurnRateLimit(SharedRedis redis, AssistantConfig config, AssistantMetrics metrics, ResponseCache cache) {
         this.metrics = metrics;
+        this.cache = cache;
         this.limiter = new Gcra(redis.call(), redis.gate(), "parley:llm:rate:", config.rateLimit(), Duration.ofMinutes(1));
     }
 
-    public Gcra.Decision acquire(String user) {
-        return counted(user, limiter.acquire(user));
+    /**
+     * Takes one turn of {@code user} if the limit allows it now. With a {@code cacheKey} (and the cache on), an allowed
+     * turn also brings the cached answer as {@link ResponseCache} keeps it (null when there is none), read in the same
+     * round trip to Redis ({@link Gcra#acquireAndRead}); give it to {@link ResponseCache#found}. A refusal this node
+     * remembers ({@link #knownRefused}) is answered at once.
+     */
+    public Gcra.Read admit(String user, String cacheKey) {
+        Optional<Gcra.Decision> known = knownRefused(user);
+        if (known.isPresent()) {
+            return new Gcra.Read(known.get(), null);
+        }
+        if (cacheKey == null || !cache.enabled()) {
+            return new Gcra.Read(counted(user, limiter.acquire(user)), null);
+        }
+        Gcra.Read r = limiter.acquireAndRead(user, cache.redisKey(cacheKey), () -> cache.inProcess(cacheKey));
+        counted(user, r.decision());
+        return r;
     }
 
     /** The refusal a turn of {@code user} would get now, known from an earlier one; empty when it must be asked. */
@@ -59,15 +76,5 @@ public class TurnRateLimit {
             }
         }
         return d;
-    }
-
-    /**
-     * {@link #acquire}, and when the turn is allowed, the value of the Redis key {@code readKey} read in the same round
-     * trip ({@link Gcra#acquireAndRead}); {@code inProcess} stands in for it while Redis is unreachable.
-     */
-    public Gcra.Read acquireAndRead(String user, String readKey, Supplier<String> inProcess) {
-        Gcra.Read r = limiter.acquireAndRead(user, readKey, inProcess);
-        counted(user, r.decision());
-        return r;
     }
 }
