@@ -19,7 +19,9 @@
 # with one random SECRET_KEY and a bus channel parley:bus:bench-<pid>-<run>. It cuts the nodes' pub/sub connections
 # only (CLIENT KILL ID … TYPE pubsub, found through /proc), not the other subscribers of that Redis.
 #
-# Extra options go to the generator: --runs N, --servers parley,socketio,vertx, --server-cpus 0.
+# Extra options go to the generator: --runs N, --servers parley,socketio,vertx, --server-cpus 0,
+# --scenarios warm-up,idle,connect,oneshot,sweep,durable64,durable1,assistant (default all; with fewer, give --out
+# and --charts too).
 # Environment: BENCH_SKIP_BUILD=1 (reuse the built jars and node_modules), BENCH_REDIS_URL (Parley's Redis,
 # default redis://127.0.0.1:6379/13), BENCH_SERVER_JVM_OPTS (both JVM servers, default "-Xms512m -Xmx1g"),
 # BENCH_GENERATOR_CPU (default 1), BENCH_NODE (node binary).

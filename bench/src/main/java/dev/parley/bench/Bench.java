@@ -7,6 +7,7 @@ import dev.parley.bench.client.VertxPeerTarget;
 import dev.parley.bench.peer.PeerTokens;
 import dev.parley.bench.report.Results;
 import dev.parley.bench.report.SweepKeys;
+import dev.parley.bench.scenario.Assistant;
 import dev.parley.bench.scenario.Connect;
 import dev.parley.bench.scenario.Durable;
 import dev.parley.bench.scenario.Fanout;
@@ -14,6 +15,7 @@ import dev.parley.bench.scenario.Idle;
 import dev.parley.bench.scenario.Loop;
 import dev.parley.bench.scenario.Oneshot;
 import dev.parley.bench.scenario.Quiet;
+import dev.parley.bench.server.OllamaStandIn;
 import dev.parley.bench.server.ServerUnderTest;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,6 +32,7 @@ import java.util.Map;
  *
  * <pre>
  * java -jar bench/target/parley-bench.jar [--quick] [--runs N] [--servers parley,socketio,vertx]
+ *      [--scenarios warm-up,idle,connect,oneshot,sweep,durable64,durable1,assistant]
  *      [--repo DIR] [--server-cpus 0] [--out FILE.md] [--charts DIR]
  * java -jar bench/target/parley-bench.jar --cross-node [--quick] [--runs N] [--repo DIR] [--server-cpus 0] [--out FILE.md]
  * </pre>
@@ -38,12 +41,18 @@ import java.util.Map;
  */
 public final class Bench {
     private static final List<String> ALL_SERVERS = List.of("parley", "socketio", "vertx");
+    private static final List<String> SCENARIOS = List.of("warm-up", "idle", "connect", "oneshot", "sweep", "durable64",
+            "durable1", "assistant");
     private final Settings settings;
     private final Path repo;
     private final String serverCpus;
+    /** The scenarios to run ({@code --scenarios}); all when null. */
+    private List<String> scenarios;
     private final Results results = new Results();
     private final PeerTokens peerTokens;
     private final String secret;
+    /** The stand-in model Parley's assistant asks (started with the generator's loop). */
+    private OllamaStandIn model;
 
     private Bench(Settings settings, Path repo, String serverCpus) {
         this.settings = settings;
@@ -75,6 +84,14 @@ public final class Bench {
                 ? "docs/perf/smoke/performance-smoke.md" : "docs/performance.md"));
         Path charts = Path.of(opts.getOrDefault("charts", settings.quick() ? "docs/perf/smoke" : "docs/perf"));
         Bench bench = new Bench(settings, repo, opts.getOrDefault("server-cpus", "0"));
+        if (opts.containsKey("scenarios")) {
+            bench.scenarios = Arrays.asList(opts.get("scenarios").split(","));
+            for (String s : bench.scenarios) {
+                if (!SCENARIOS.contains(s)) {
+                    throw new IllegalArgumentException("unknown scenario " + s + "; known: " + SCENARIOS);
+                }
+            }
+        }
         LocalDateTime started = LocalDateTime.now();
         long t0 = System.nanoTime();
         if (servers.contains("parley")) {
@@ -83,7 +100,9 @@ public final class Bench {
             ParleyLaunch.buildFor(repo, url.startsWith("jdbc:postgresql:") ? "postgresql" : "h2",
                     repo.resolve("bench/target/runs"));
         }
-        try (Loop loop = new Loop()) {
+        try (Loop loop = new Loop();
+             OllamaStandIn model = loop.call(() -> OllamaStandIn.start(loop.vertx()), Duration.ofSeconds(10))) {
+            bench.model = model;
             for (int run = 1; run <= settings.runs(); run++) {
                 for (String server : servers) {
                     try {
@@ -137,7 +156,11 @@ public final class Bench {
     private ServerUnderTest.Launch launch(String server, Path work) {
         List<String> jvm = ParleyLaunch.java();
         return switch (server) {
-            case "parley" -> ParleyLaunch.launch(repo, server, work, Map.of());
+            case "parley" -> ParleyLaunch.launch(repo, server, work, Map.of(
+                    "LLM_MODEL", "ollama/" + OllamaStandIn.MODEL,
+                    "OLLAMA_BASE_URL", model.baseUrl(),
+                    // the limit's script still runs on every question, as in production, but refuses none of the loop's
+                    "LLM_RATE_LIMIT", "1000000"));
             case "vertx" -> {
                 jvm.addAll(List.of("-cp", repo.resolve("bench/target/parley-bench.jar").toString(),
                         "dev.parley.bench.peer.VertxPeer"));
@@ -210,11 +233,37 @@ public final class Bench {
                         r.ackP50(), r.ackP99(), r.pingP50(), r.pingP99());
             });
             step(server, run, "sweep", () -> sweep(loop, t, server, run, tag, s));
-            step(server, run, "durable, many rooms", () -> durable(loop, t, server, run, "durable64",
+            step(server, run, "durable64", () -> durable(loop, t, server, run, "durable64",
                     "dur-" + tag, settings.durableRooms(), 1, s));
-            step(server, run, "durable, one room", () -> durable(loop, t, server, run, "durable1",
+            step(server, run, "durable1", () -> durable(loop, t, server, run, "durable1",
                     "single-" + tag, 1, settings.singleRoomSenders(), s));
+            if (server.equals("parley")) {
+                // last, so that the scenarios the peers share run on a server in the same state as theirs
+                step(server, run, "assistant", () -> assistant(loop, t, server, run, tag, s));
+            }
         }
+    }
+
+    private void assistant(Loop loop, Target t, String server, int run, String tag, ServerUnderTest s)
+            throws InterruptedException {
+        System.out.printf("  before the assistant: %s%n", Quiet.await(s, Duration.ofSeconds(60)));
+        Assistant.Result r = Assistant.run(loop, t, model.port(), "ai-" + tag, settings.assistantWarmUp(),
+                settings.assistantSamples(), settings.oneshotGapMillis());
+        put(server, run, "assistant.direct.p50", r.directP50());
+        put(server, run, "assistant.direct.p99", r.directP99());
+        put(server, run, "assistant.delta.p50", r.firstDeltaP50());
+        put(server, run, "assistant.delta.p99", r.firstDeltaP99());
+        put(server, run, "assistant.added.p50", r.addedP50());
+        put(server, run, "assistant.added.p99", r.addedP99());
+        put(server, run, "assistant.miss.p50", r.missP50());
+        put(server, run, "assistant.miss.p99", r.missP99());
+        put(server, run, "assistant.hit.p50", r.hitP50());
+        put(server, run, "assistant.hit.p99", r.hitP99());
+        put(server, run, "assistant.errors", r.errors());
+        System.out.printf("  assistant: model directly p50 %.2f p99 %.2f ms; send -> first delta p50 %.2f p99 %.2f ms "
+                        + "(added %.2f / %.2f); -> reply p50 %.2f p99 %.2f ms; cached reply p50 %.2f p99 %.2f ms; errors %d%n",
+                r.directP50(), r.directP99(), r.firstDeltaP50(), r.firstDeltaP99(), r.addedP50(), r.addedP99(),
+                r.missP50(), r.missP99(), r.hitP50(), r.hitP99(), r.errors());
     }
 
     private void sweep(Loop loop, Target t, String server, int run, String tag, ServerUnderTest s) {
@@ -288,8 +337,14 @@ public final class Bench {
         results.add(server, run, key, value);
     }
 
-    /** Runs one scenario; a failure is recorded for the report and the next scenario still runs. */
+    /**
+     * Runs one scenario (unless {@code --scenarios} leaves it out); a failure is recorded for the report and the next
+     * scenario still runs.
+     */
     private void step(String server, int run, String name, Results.Scenario scenario) {
+        if (scenarios != null && !scenarios.contains(name)) {
+            return;
+        }
         results.attempt(server, run, name, scenario);
     }
 }

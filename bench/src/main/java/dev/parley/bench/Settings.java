@@ -32,7 +32,9 @@ record Settings(
         Duration durableWarm,
         Duration durableMeasure,
         int oneshotSamples,
-        long oneshotGapMillis) {
+        long oneshotGapMillis,
+        int assistantWarmUp,
+        int assistantSamples) {
 
     static Settings measurement() {
         return new Settings(false, 2, 100, Duration.ofSeconds(45), Duration.ofSeconds(5), 100, 10, 20_000,
@@ -42,7 +44,8 @@ record Settings(
                 5_000, Duration.ofSeconds(10), Duration.ofSeconds(60),
                 1_000, 32,
                 64, 10, 100, Duration.ofSeconds(5), Duration.ofSeconds(20),
-                1_000, 10);
+                1_000, 10,
+                200, 500);
     }
 
     static Settings smoke() {
@@ -52,13 +55,14 @@ record Settings(
                 50, Duration.ofSeconds(1), Duration.ofSeconds(2),
                 50, 16,
                 4, 5, 20, Duration.ofSeconds(1), Duration.ofSeconds(2),
-                20, 10);
+                20, 10,
+                5, 20);
     }
 
     Settings withRuns(int n) {
         return new Settings(quick, n, users, warmUp, warmUpAcked, members, senders, referenceRate, sweepRates, stepWarm, stepMeasure,
                 stepDrain, p99LimitMs, idleConnections, idleSettle, idleWindow, connectCount, connectInFlight,
                 durableRooms, singleRoomSenders, durableWindow, durableWarm, durableMeasure, oneshotSamples,
-                oneshotGapMillis);
+                oneshotGapMillis, assistantWarmUp, assistantSamples);
     }
 }

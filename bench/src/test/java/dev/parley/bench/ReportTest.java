@@ -32,6 +32,8 @@ class ReportTest {
                 r.add(server, run, SweepKeys.key(20_000, "genCpu"), 50);
                 r.add(server, run, "capacity", 25_000);
             }
+            r.add("parley", run, "assistant.added.p50", 1.5 + run);
+            r.add("parley", run, "assistant.added.p99", 8);
         }
         r.failed("parley", 2, "idle", "connection 7 of parley failed");
         return r;
@@ -55,9 +57,12 @@ class ReportTest {
         assertTrue(doc.contains("| latency at 20,000 deliveries/s: p50 ≤ 2 ms, p99 ≤ 10 ms | 1.50 / 15.00 ms | **not met** |"),
                 doc);
         assertTrue(doc.contains("| idle: ≤ 1 % of a core with 5,000 connections | – | not measured |"), doc);
+        // the median of 2.5 and 3.5 misses the 2 ms; the peers have no assistant
+        assertTrue(doc.contains("| the assistant's added time to the first token: p50 ≤ 2 ms, p99 ≤ 10 ms | 3.00 / 8.00 ms | **not met** |"), doc);
+        assertTrue(doc.contains("(asked directly), p50 / p99 ms | 3.00 (2.50–3.50) / 8.00 | – |"), doc);
         assertTrue(Files.size(dir.resolve("perf/latency.png")) > 0);
         assertTrue(Files.size(dir.resolve("perf/cpu-per-1000.png")) > 0);
-        assertEquals(17, Files.readAllLines(dir.resolve("perf/results.csv")).size());
+        assertEquals(21, Files.readAllLines(dir.resolve("perf/results.csv")).size());
     }
 
     @Test

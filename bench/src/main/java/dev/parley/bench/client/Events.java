@@ -11,6 +11,14 @@ public interface Events {
     /** An error frame, a refused request or an unexpected close: counted and shown, never ignored. */
     void error(String what);
 
+    /**
+     * Parley's assistant: an {@code assistant_start}, {@code assistant_delta} or {@code assistant_error} frame, or
+     * ({@code type} {@code "message"}) the assistant's stored reply, besides {@link #message}. Only the assistant
+     * scenario looks at them.
+     */
+    default void assistant(String type, io.vertx.core.json.JsonObject frame) {
+    }
+
     /** Events that only count errors: for connections whose messages a scenario does not look at. */
     static Events countingErrors(java.util.function.Consumer<String> errors) {
         return new Events() {

@@ -45,6 +45,11 @@ abstract class JsonSession implements Session {
     /** The send frame. */
     protected abstract JsonObject sendFrame(String room, String clientId, String text);
 
+    /** A room message frame. */
+    protected void message(JsonObject f) {
+        events.message(f.getString("room"), f.getString(idField));
+    }
+
     /** A frame of a type this class does not handle. */
     protected abstract void other(String type, JsonObject frame, String text);
 
@@ -58,7 +63,7 @@ abstract class JsonSession implements Session {
         }
         String type = f.getString("type", "");
         switch (type) {
-            case "message" -> events.message(f.getString("room"), f.getString(idField));
+            case "message" -> message(f);
             case "ack" -> events.ack(f.getString("room"), f.getString(idField));
             case "joined" -> {
                 Promise<Void> p = joining.remove(f.getString("room"));

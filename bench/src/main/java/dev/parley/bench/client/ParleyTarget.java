@@ -105,8 +105,18 @@ public final class ParleyTarget extends WsTarget {
         }
 
         @Override
+        protected void message(JsonObject f) {
+            super.message(f);
+            if ("assistant".equals(f.getString("kind"))) {
+                events.assistant("message", f);
+            }
+        }
+
+        @Override
         protected void other(String type, JsonObject f, String text) {
-            if ("error".equals(type)) {
+            if (type.startsWith("assistant_")) {
+                events.assistant(type, f);
+            } else if ("error".equals(type)) {
                 Promise<Void> p = "join_room".equals(f.getString("ref")) && joining.size() == 1
                         ? joining.remove(joining.keySet().iterator().next()) : null;
                 if (p != null) {
