@@ -11,6 +11,7 @@ import dev.parley.chat.SendOutcome;
 import dev.parley.cluster.ClusterBus;
 import dev.parley.cluster.ClusterListener;
 import dev.parley.message.Draft;
+import dev.parley.message.Stored;
 import dev.parley.protocol.ErrorCode;
 import dev.parley.protocol.MessageKind;
 import dev.parley.protocol.MessageView;
@@ -26,7 +27,9 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
@@ -35,8 +38,10 @@ import org.jboss.logging.Logger;
  * Plugs the assistant into the chat path: slash commands, deciding whether a stored message starts a turn (a
  * mention of {@code @<ASSISTANT_NAME>}, or the room's mode {@code always}; never in mode {@code off}), the per-user
  * rate limit, catching up members who join mid-turn, and {@code cancel_turn}. Nothing here blocks the caller:
- * decisions run on the room's admission lane. A question the room's mode lets through has its prompt read there
- * ({@link TurnRunner#prompt}), so its cached answer comes back with the rate limit's decision in one round trip to Redis.
+ * decisions run on the room's admission lane, which starts as soon as the question is committed and reads while the
+ * disk confirms it; nothing reaches the room before the question is on disk and delivered. A question the room's mode
+ * lets through has its prompt read there ({@link TurnRunner#prompt}), so its cached answer comes back with the rate
+ * limit's decision in one round trip to Redis.
  */
 @Singleton
 public class AssistantHook implements MessageHook {
@@ -85,11 +90,11 @@ public class AssistantHook implements MessageHook {
     }
 
     @Override
-    public void stored(ChatSession session, MessageView message) {
+    public void written(ChatSession session, MessageView message, CompletableFuture<Stored> durable) {
         if (message.kind() != MessageKind.USER || message.sender().equalsIgnoreCase(config.assistantName())) {
             return;
         }
-        boolean mentioned = mentions(message.text());
+        boolean mentioned = message.text().indexOf('@') >= 0 && mentions(message.text()); // runs on the writer's thread
         Settings known = settings.get(message.room());
         if (!mentioned && known != null && !AssistantMode.ALWAYS.wire().equals(known.mode())) {
             return; // the common case costs no lane, no query
@@ -97,12 +102,14 @@ public class AssistantHook implements MessageHook {
         Caller asker = session != null ? session.caller() : new Caller(message.sender(), false);
         worker.admit(message.room(), () -> {
             try {
-                decide(session, asker, message, mentioned);
+                decide(session, asker, message, mentioned, durable);
             } catch (RuntimeException e) {
                 // the room's settings or the rate limit could not be read: the sender hears of it, the log has why
                 LOG.errorf(e, "deciding on message %d in room %s failed", message.seq(), message.room());
-                tell(session, new ProtocolException(ErrorCode.INTERNAL,
-                        "the assistant could not take your message; it was delivered, the error is logged"), message);
+                if (delivered(durable)) {
+                    tell(session, new ProtocolException(ErrorCode.INTERNAL,
+                            "the assistant could not take your message; it was delivered, the error is logged"), message);
+                }
             }
         });
     }
@@ -138,7 +145,12 @@ public class AssistantHook implements MessageHook {
         return loaded;
     }
 
-    private void decide(ChatSession session, Caller asker, MessageView message, boolean mentioned) {
+    /**
+     * Runs on the room's admission lane while the disk confirms the question: reads the room, the prompt and the rate
+     * limit with the cached answer, then waits for the question to be on disk and delivered before the room or the
+     * asker hears anything of it. A question the disk did not confirm starts nothing (its sender was told).
+     */
+    private void decide(ChatSession session, Caller asker, MessageView message, boolean mentioned, CompletableFuture<Stored> durable) {
         Settings room = settings(message.room());
         if (room == null) {
             return;
@@ -149,7 +161,9 @@ public class AssistantHook implements MessageHook {
         }
         Optional<Gcra.Decision> refused = rateLimit.knownRefused(asker.username());
         if (refused.isPresent()) {
-            tellRateLimited(session, refused.get(), message); // an over-limit user's questions cost no read
+            if (delivered(durable)) {
+                tellRateLimited(session, refused.get(), message); // an over-limit user's questions cost no read
+            }
             return;
         }
         String model = room.model() == null ? config.model() : room.model();
@@ -159,6 +173,9 @@ public class AssistantHook implements MessageHook {
         }
         Gcra.Read read = rateLimit.admit(asker.username(), prompt.cacheKey()); // with the cached answer: one round trip
         Gcra.Decision decision = read.decision();
+        if (!delivered(durable)) {
+            return;
+        }
         if (!decision.allowed()) {
             tellRateLimited(session, decision, message);
             return;
@@ -169,6 +186,16 @@ public class AssistantHook implements MessageHook {
             worker.enqueue(turn, runner);
         } catch (ProtocolException busy) {
             tell(session, busy, message);
+        }
+    }
+
+    /** Waits for the question's commit to be on disk and delivered; false when it never will be. */
+    private static boolean delivered(CompletableFuture<Stored> durable) {
+        try {
+            durable.join();
+            return true;
+        } catch (CompletionException | CancellationException e) {
+            return false; // the disk refused it: the sender was told, the node is stopping
         }
     }
 

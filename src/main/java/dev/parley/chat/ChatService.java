@@ -309,7 +309,7 @@ public class ChatService {
 
     /**
      * The common path of every person's message (WebSocket and REST): slash commands go to their handler, other
-     * text is stored, ends the sender's typing indicator and is offered to the hooks (the assistant) after commit.
+     * text is stored, ends the sender's typing indicator and is offered to the hooks (the assistant) once committed.
      * A hook that fails does not undo the stored message; the sender is told with {@code internal}.
      */
     public CompletableFuture<SendOutcome> submit(ChatSession session, Draft draft) {
@@ -320,25 +320,28 @@ public class ChatService {
                 return handled;
             }
         }
-        CompletableFuture<Stored> stored = writer.submit(draft);
+        CompletableFuture<Stored> stored = writer.submit(draft, hooks.isEmpty() ? null
+                : (message, durable) -> offer(session, draft, message, durable));
         stopTyping(draft.room(), draft.sender());
-        return stored.thenApply(result -> {
-            if (!result.duplicate()) {
-                for (MessageHook hook : hooks) {
-                    try {
-                        hook.stored(session, result.message());
-                    } catch (RuntimeException e) {
-                        LOG.errorf(e, "hook %s failed on message %d of %s", hook.getClass().getSimpleName(),
-                                result.message().seq(), result.message().room());
-                        if (session != null) {
-                            session.send(outbox.encode(new ServerEvent.Error(ErrorCode.INTERNAL,
-                                    "your message was stored, but the assistant could not take it", draft.clientId(), null)));
-                        }
-                    }
+        return stored.thenApply(SendOutcome.Saved::new);
+    }
+
+    /**
+     * Offers a new message to the hooks as soon as it is committed, on the writer's thread, while the disk confirms it
+     * ({@link MessageWriter.Written}). A hook that throws is reported to the sender once the message is stored.
+     */
+    private void offer(ChatSession session, Draft draft, MessageView message, CompletableFuture<Stored> durable) {
+        for (MessageHook hook : hooks) {
+            try {
+                hook.written(session, message, durable);
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "hook %s failed on message %d of %s", hook.getClass().getSimpleName(), message.seq(), message.room());
+                if (session != null) {
+                    durable.thenRun(() -> session.send(outbox.encode(new ServerEvent.Error(ErrorCode.INTERNAL,
+                            "your message was stored, but the assistant could not take it", draft.clientId(), null))));
                 }
             }
-            return new SendOutcome.Saved(result);
-        });
+        }
     }
 
     // ---- typing, cancel ----

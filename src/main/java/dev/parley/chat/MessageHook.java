@@ -1,6 +1,7 @@
 package dev.parley.chat;
 
 import dev.parley.message.Draft;
+import dev.parley.message.Stored;
 import dev.parley.protocol.MessageView;
 import java.util.concurrent.CompletableFuture;
 
@@ -29,10 +30,13 @@ public interface MessageHook {
     }
 
     /**
-     * A person's message was committed (not a duplicate). {@code session} is null for REST sends. Runs on the
-     * writer's delivery thread: queue anything slow. A hook that throws is reported to the sender as {@code internal}.
+     * A person's message was committed (not a duplicate), and the disk is confirming it: {@code durable} completes once
+     * it is on disk and delivered to the room, or fails when it never will be (the node then stops). Whatever reaches
+     * the room or the sender on its behalf must wait for {@code durable}; reads may start at once. {@code session} is
+     * null for REST sends. Runs on the writer's thread: queue anything slow. A hook that throws is reported to the
+     * sender as {@code internal}.
      */
-    default void stored(ChatSession session, MessageView message) {
+    default void written(ChatSession session, MessageView message, CompletableFuture<Stored> durable) {
     }
 
     /** A connection joined a room and received its snapshot. Runs on the connection's event loop. */

@@ -175,15 +175,32 @@ public class MessageWriter {
         }
     }
 
+    /**
+     * Told that a message is committed, before the commit is forced to disk: work that only reads (the assistant's
+     * prompt and rate limit) can start while the disk confirms. Runs on the writer's thread, so it must return at once;
+     * {@code durable} is {@link #submit}'s future: it completes once the message is on disk and handed to the room's
+     * members, or fails when it never will be (the disk refused to confirm it: nothing of it reaches anyone, and the
+     * node stops). Nothing may reach the room on the message's behalf before {@code durable} completes.
+     */
+    @FunctionalInterface
+    public interface Written {
+        void written(MessageView message, CompletableFuture<Stored> durable);
+    }
+
     /** Queues a message; the future completes after its commit. Refuses with {@code busy} when the writer is full. */
     public CompletableFuture<Stored> submit(Draft draft) {
+        return submit(draft, null);
+    }
+
+    /** As {@link #submit(Draft)}, telling {@code written} (may be null) when the commit is made, before it is forced. */
+    public CompletableFuture<Stored> submit(Draft draft, Written written) {
         if (disk.failed()) {
             throw diskFailedError();
         }
         if (!accepting) {
             throw new ProtocolException(ErrorCode.BUSY, "the server is shutting down; send it again after reconnecting", 1000L);
         }
-        Pending pending = new Pending(draft, new CompletableFuture<>(), System.nanoTime());
+        Pending pending = new Pending(draft, new CompletableFuture<>(), System.nanoTime(), written);
         Shard shard = shardOf(draft.roomId());
         inFlight.incrementAndGet();
         if (!shard.offer(pending)) {
@@ -201,7 +218,22 @@ public class MessageWriter {
         }
     }
 
-    private record Pending(Draft draft, CompletableFuture<Stored> result, long receivedNanos) {
+    private record Pending(Draft draft, CompletableFuture<Stored> result, long receivedNanos, Written written) {
+    }
+
+    /** Tells each new message's {@link Written} that its commit is made (the writer's thread, before the force). */
+    private static void announce(List<Outcome> outcomes) {
+        for (Outcome o : outcomes) {
+            Written w = o.pending().written();
+            if (w != null && o.fresh()) {
+                try {
+                    w.written(o.stored().message(), o.pending().result());
+                } catch (RuntimeException e) {
+                    // a listener answers its own failures (ChatService tells the sender); this only keeps the writer going
+                    LOG.errorf(e, "a listener of message %d of %s failed", o.stored().message().seq(), o.stored().message().room());
+                }
+            }
+        }
     }
 
     /** A message's fate in a commit; {@code notOnDisk} when the commit was made but could not be forced to disk. */
@@ -410,6 +442,7 @@ public class MessageWriter {
                         outcomes = commit(tx, items);
                     }
                     connection.commit();
+                    announce(outcomes);
                     try {
                         table.forceToDisk(connection, disk);
                     } catch (SQLException notForced) {

@@ -1,6 +1,7 @@
 package dev.parley.chat;
 
 import dev.parley.message.Draft;
+import dev.parley.message.Stored;
 import dev.parley.protocol.MessageView;
 import jakarta.inject.Singleton;
 import java.util.concurrent.CompletableFuture;
@@ -24,7 +25,7 @@ public class FaultInjectingHook implements MessageHook {
     }
 
     @Override
-    public void stored(ChatSession session, MessageView message) {
+    public void written(ChatSession session, MessageView message, CompletableFuture<Stored> durable) {
         if (FAIL_AFTER_STORE.equals(message.text())) {
             throw new IllegalStateException("injected failure after store");
         }

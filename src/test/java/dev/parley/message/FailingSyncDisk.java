@@ -1,23 +1,33 @@
 package dev.parley.message;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.h2.store.fs.FileBase;
 import org.h2.store.fs.FilePath;
 import org.h2.store.fs.FilePathWrapper;
 
 /**
  * An H2 file system ({@code jdbc:h2:failsync:…}) over the real one whose {@code force} (fsync) fails while
- * {@link #FAIL} is set, as a failing disk's does; everything else goes to the file as usual. The switch is a system
- * property so that it reaches the H2 copy the server under test loaded, whichever class loader that is.
+ * {@link #FAIL} is set, as a failing disk's does, or waits while {@link #HOLD} is; everything else goes to the file as
+ * usual. The switches are system properties so that they reach the H2 copy the server under test loaded, whichever
+ * class loader that is.
  */
 public final class FailingSyncDisk extends FilePathWrapper {
     /** System property: {@code true} makes every fsync fail. */
     public static final String FAIL = "parley.test.fsync-fails";
+    /**
+     * Key in {@link System#getProperties()} whose value, a {@link CountDownLatch}, holds every fsync until it opens (at
+     * most 30 s): a disk slow to confirm. An object rather than a string property so that it reaches the server's H2
+     * copy whatever its class loader; remove it to stop holding.
+     */
+    public static final String HOLD = "parley.test.fsync-held";
 
     /** Makes {@code jdbc:h2:failsync:} known to H2; idempotent. */
     public static void install() {
@@ -54,6 +64,14 @@ public final class FailingSyncDisk extends FilePathWrapper {
 
         @Override
         public void force(boolean metaData) throws IOException {
+            if (System.getProperties().get(HOLD) instanceof CountDownLatch held) {
+                try {
+                    held.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new InterruptedIOException("held fsync interrupted");
+                }
+            }
             if (Boolean.getBoolean(FAIL)) {
                 throw new IOException("injected fsync failure");
             }

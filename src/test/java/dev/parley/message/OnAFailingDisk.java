@@ -31,5 +31,8 @@ abstract class OnAFailingDisk {
     @AfterEach
     void diskWorksAgain() {
         System.clearProperty(FailingSyncDisk.FAIL);
+        if (System.getProperties().remove(FailingSyncDisk.HOLD) instanceof java.util.concurrent.CountDownLatch held) {
+            held.countDown();
+        }
     }
 }

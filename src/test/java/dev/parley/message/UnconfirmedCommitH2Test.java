@@ -3,12 +3,17 @@ package dev.parley.message;
 import static dev.parley.support.Api.register;
 import static dev.parley.support.Api.unique;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.parley.ratelimit.Gcra;
 import dev.parley.support.WsClient;
+import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
@@ -16,7 +21,8 @@ import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 /**
  * When the disk refuses to force a commit (fsync fails), the node stops, as PostgreSQL does: the commit's message is
  * neither acked nor delivered (its sender gets {@code internal}), every later send is refused, and the process is
- * asked to exit with status 74 (here the test takes the request instead of the JVM ending). H2 runs on a file system
+ * asked to exit with status 74 (here the test takes the request instead of the JVM ending). A question to the assistant
+ * in that commit starts no turn. H2 runs on a file system
  * whose fsync fails on demand ({@link FailingSyncDisk}); PostgreSQL forces its own log, so this runs in the H2 pass
  * only (the pom leaves {@code *H2Test} out of the PostgreSQL pass).
  */
@@ -34,10 +40,14 @@ class UnconfirmedCommitH2Test extends OnAFailingDisk {
         }
     }
 
+    @Inject
+    RedisDataSource redis;
+
     @Test
     void aCommitTheDiskDidNotConfirmIsNeitherAckedNorDeliveredAndTheServerStopsTakingMessagesAndExits() {
         String room = unique("r");
-        try (WsClient alice = WsClient.bearer(base, register(unique("alice")));
+        String asker = unique("alice");
+        try (WsClient alice = WsClient.bearer(base, register(asker));
                 WsClient bob = WsClient.bearer(base, register(unique("bob")))) {
             alice.join(room);
             bob.join(room);
@@ -45,7 +55,7 @@ class UnconfirmedCommitH2Test extends OnAFailingDisk {
             bob.await("message", m -> "first".equals(m.path("text").asText()));
 
             System.setProperty(FailingSyncDisk.FAIL, "true");
-            alice.send("type", "send_message", "room", room, "clientId", "c2", "text", "not confirmed");
+            alice.send("type", "send_message", "room", room, "clientId", "c2", "text", "@assistant not confirmed");
             JsonNode error = alice.await("error", e -> "c2".equals(e.path("ref").asText()));
             assertThat(error.path("code").asText()).isEqualTo("internal");
             assertThat(error.path("message").asText()).contains("may be lost", "restarts");
@@ -58,8 +68,13 @@ class UnconfirmedCommitH2Test extends OnAFailingDisk {
             JsonNode refused = alice.await("error", e -> "c3".equals(e.path("ref").asText()));
             assertThat(refused.path("code").asText()).isEqualTo("internal");
             assertThat(refused.path("message").asText()).contains("disk failed");
+            // the assistant took the question up when it was committed and read its prompt and limit, but the disk never
+            // confirmed it: no turn
+            await().atMost(Duration.ofSeconds(10)).until(() -> redis.key().exists(Gcra.redisKey("parley:llm:rate:", asker)));
             alice.sync();
             bob.sync();
+            assertThat(bob.received("assistant_start")).isEmpty();
+            assertThat(alice.received("assistant_start")).isEmpty();
             assertThat(alice.received("ack")).extracting(a -> a.path("clientId").asText()).containsExactly("c1");
             assertThat(bob.received("message")).extracting(m -> m.path("text").asText()).containsExactly("first");
             assertThat(exits).hasSize(1);
