@@ -30,6 +30,7 @@ import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
@@ -90,7 +91,7 @@ public class AssistantHook implements MessageHook {
     }
 
     @Override
-    public void written(ChatSession session, MessageView message, CompletableFuture<Stored> durable) {
+    public void written(ChatSession session, MessageView message, CompletionStage<Stored> durable) {
         if (message.kind() != MessageKind.USER || message.sender().equalsIgnoreCase(config.assistantName())) {
             return;
         }
@@ -150,7 +151,7 @@ public class AssistantHook implements MessageHook {
      * limit with the cached answer, then waits for the question to be on disk and delivered before the room or the
      * asker hears anything of it. A question the disk did not confirm starts nothing (its sender was told).
      */
-    private void decide(ChatSession session, Caller asker, MessageView message, boolean mentioned, CompletableFuture<Stored> durable) {
+    private void decide(ChatSession session, Caller asker, MessageView message, boolean mentioned, CompletionStage<Stored> durable) {
         Settings room = settings(message.room());
         if (room == null) {
             return;
@@ -190,9 +191,9 @@ public class AssistantHook implements MessageHook {
     }
 
     /** Waits for the question's commit to be on disk and delivered; false when it never will be. */
-    private static boolean delivered(CompletableFuture<Stored> durable) {
+    private static boolean delivered(CompletionStage<Stored> durable) {
         try {
-            durable.join();
+            durable.toCompletableFuture().join(); // the writer's own future: no copy
             return true;
         } catch (CompletionException | CancellationException e) {
             return false; // the disk refused it: the sender was told, the node is stopping

@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Predicate;
@@ -330,7 +331,7 @@ public class ChatService {
      * Offers a new message to the hooks as soon as it is committed, on the writer's thread, while the disk confirms it
      * ({@link MessageWriter.Written}). A hook that throws is reported to the sender once the message is stored.
      */
-    private void offer(ChatSession session, Draft draft, MessageView message, CompletableFuture<Stored> durable) {
+    private void offer(ChatSession session, Draft draft, MessageView message, CompletionStage<Stored> durable) {
         for (MessageHook hook : hooks) {
             try {
                 hook.written(session, message, durable);

@@ -4,6 +4,7 @@ import dev.parley.message.Draft;
 import dev.parley.message.Stored;
 import dev.parley.protocol.MessageView;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Extension points of the chat path, implemented by features that react to messages (the assistant, slash
@@ -36,7 +37,7 @@ public interface MessageHook {
      * null for REST sends. Runs on the writer's thread: queue anything slow. A hook that throws is reported to the
      * sender as {@code internal}.
      */
-    default void written(ChatSession session, MessageView message, CompletableFuture<Stored> durable) {
+    default void written(ChatSession session, MessageView message, CompletionStage<Stored> durable) {
     }
 
     /** A connection joined a room and received its snapshot. Runs on the connection's event loop. */

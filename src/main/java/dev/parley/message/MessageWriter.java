@@ -36,6 +36,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -184,7 +185,7 @@ public class MessageWriter {
      */
     @FunctionalInterface
     public interface Written {
-        void written(MessageView message, CompletableFuture<Stored> durable);
+        void written(MessageView message, CompletionStage<Stored> durable);
     }
 
     /** Queues a message; the future completes after its commit. Refuses with {@code busy} when the writer is full. */

@@ -5,6 +5,7 @@ import dev.parley.message.Stored;
 import dev.parley.protocol.MessageView;
 import jakarta.inject.Singleton;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Test-only fault injection: a message whose text is exactly {@link #TRIGGER} makes the chat path fail with an
@@ -25,7 +26,7 @@ public class FaultInjectingHook implements MessageHook {
     }
 
     @Override
-    public void written(ChatSession session, MessageView message, CompletableFuture<Stored> durable) {
+    public void written(ChatSession session, MessageView message, CompletionStage<Stored> durable) {
         if (FAIL_AFTER_STORE.equals(message.text())) {
             throw new IllegalStateException("injected failure after store");
         }

@@ -14,6 +14,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -38,6 +39,8 @@ public final class Assistant {
         }
     }
 
+    /** The longest a round (two questions, their clears and pauses) may take before the scenario fails. */
+    private static final long ROUND_SECONDS = 10;
     private final Loop loop;
     private final String room;
     private final long gapMillis;
@@ -72,7 +75,7 @@ public final class Assistant {
                 Duration.ofSeconds(60)).sessions();
         a.session = one.getFirst();
         try {
-            Duration bound = Duration.ofMillis((gapMillis + 10_000) * 2L * (warmUp + samples));
+            Duration bound = Duration.ofSeconds(ROUND_SECONDS * (warmUp + samples) + 10);
             loop.call(() -> a.rounds(-warmUp, samples), bound);
         } finally {
             loop.call(() -> Connections.closeAll(one), Duration.ofSeconds(30));
@@ -94,7 +97,8 @@ public final class Assistant {
                     done.complete();
                     return;
                 }
-                newQuestion(i).compose(v -> repeatedQuestion(i)).onSuccess(v -> next(i + 1)).onFailure(done::tryFail);
+                newQuestion(i).compose(v -> repeatedQuestion(i)).timeout(ROUND_SECONDS, TimeUnit.SECONDS)
+                        .onSuccess(v -> next(i + 1)).onFailure(done::tryFail);
             }
         }.next(from);
         return done.future();
