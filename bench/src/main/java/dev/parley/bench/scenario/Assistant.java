@@ -3,6 +3,7 @@ package dev.parley.bench.scenario;
 import dev.parley.bench.client.Events;
 import dev.parley.bench.client.Session;
 import dev.parley.bench.client.Target;
+import dev.parley.bench.server.OllamaStandIn;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
@@ -155,7 +156,7 @@ public final class Assistant {
 
     /** A streaming chat request as Parley sends one; completes with the nanoseconds to the first line. */
     private Future<Long> askModelDirectly(int i) {
-        String body = new JsonObject().put("model", "llama3.2").put("stream", true)
+        String body = new JsonObject().put("model", OllamaStandIn.MODEL).put("stream", true)
                 .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "question " + i)))
                 .encode();
         long t0 = System.nanoTime();
