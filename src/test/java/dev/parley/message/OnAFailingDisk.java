@@ -1,5 +1,6 @@
 package dev.parley.message;
 
+import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import jakarta.inject.Inject;
 import java.net.URI;
@@ -10,8 +11,9 @@ import org.junit.jupiter.api.BeforeEach;
 
 /**
  * For server tests whose embedded database lives on {@link FailingSyncDisk} ({@link FailingSyncDisk#server}): the
- * server's address, the exits {@link DiskFailure} asks for (taken here instead of ending the JVM), and a disk that
- * works again after each test.
+ * server's address, the exits {@link DiskFailure} asks for (taken here instead of ending the JVM), its Redis, and a
+ * disk that works again (and holds nothing) after each test. Each test class keeps a profile of its own: a node that
+ * saw a refused fsync refuses every later send, so no other class may share its server.
  */
 abstract class OnAFailingDisk {
     @TestHTTPResource("/")
@@ -19,6 +21,10 @@ abstract class OnAFailingDisk {
 
     @Inject
     DiskFailure disk;
+
+    /** The local Redis the server uses (the assistant's rate-limit keys show how far an admission got). */
+    @Inject
+    RedisDataSource redis;
 
     /** The exit statuses asked for during the test. */
     final List<Integer> exits = new CopyOnWriteArrayList<>();

@@ -8,11 +8,9 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.ratelimit.Gcra;
 import dev.parley.support.WsClient;
-import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -39,9 +37,6 @@ class UnconfirmedCommitH2Test extends OnAFailingDisk {
             return FailingSyncDisk.server("0s");
         }
     }
-
-    @Inject
-    RedisDataSource redis;
 
     @Test
     void aCommitTheDiskDidNotConfirmIsNeitherAckedNorDeliveredAndTheServerStopsTakingMessagesAndExits() {

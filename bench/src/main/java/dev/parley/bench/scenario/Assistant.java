@@ -91,18 +91,8 @@ public final class Assistant {
     }
 
     private Future<Void> rounds(int from, int samples) {
-        Promise<Void> done = Promise.promise();
-        new Object() {
-            void next(int i) {
-                if (i == samples) {
-                    done.complete();
-                    return;
-                }
-                newQuestion(i).compose(v -> repeatedQuestion(i)).timeout(ROUND_SECONDS, TimeUnit.SECONDS)
-                        .onSuccess(v -> next(i + 1)).onFailure(done::tryFail);
-            }
-        }.next(from);
-        return done.future();
+        return Loop.inTurn(from, samples, i -> newQuestion(i).compose(v -> repeatedQuestion(i))
+                .timeout(ROUND_SECONDS, TimeUnit.SECONDS));
     }
 
     /** The model directly, then Parley with a question it has not seen: times to the first delta and the reply. */

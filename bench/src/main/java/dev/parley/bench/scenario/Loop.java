@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.IntFunction;
 import java.util.function.Supplier;
 
 /**
@@ -55,6 +56,24 @@ public final class Loop implements AutoCloseable {
         Promise<Void> p = Promise.promise();
         vertx.setTimer(Math.max(1, millis), id -> p.complete());
         return p.future();
+    }
+
+    /**
+     * Runs {@code step} for {@code from, from + 1, …, until - 1}, each after the previous one's future succeeded; fails
+     * with the first failure. Call on the event loop.
+     */
+    public static Future<Void> inTurn(int from, int until, IntFunction<Future<Void>> step) {
+        Promise<Void> done = Promise.promise();
+        new Object() {
+            void next(int i) {
+                if (i >= until) {
+                    done.complete();
+                    return;
+                }
+                step.apply(i).onSuccess(v -> next(i + 1)).onFailure(done::tryFail);
+            }
+        }.next(from);
+        return done.future();
     }
 
     @Override

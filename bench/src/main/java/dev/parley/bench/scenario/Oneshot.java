@@ -72,20 +72,12 @@ public final class Oneshot {
     /** Runs {@code round} {@code samples} times one after the other, recording each round trip in µs. */
     private static Future<Void> repeat(Loop loop, int samples, long gapMillis, Histogram into,
                                        java.util.function.IntFunction<Future<Void>> round) {
-        Promise<Void> done = Promise.promise();
-        new Object() {
-            void next(int i) {
-                if (i == samples) {
-                    done.complete();
-                    return;
-                }
-                long t0 = System.nanoTime();
-                round.apply(i).onSuccess(v -> {
-                    into.recordValue((System.nanoTime() - t0) / 1000);
-                    loop.delay(gapMillis).onComplete(x -> next(i + 1));
-                }).onFailure(done::tryFail);
-            }
-        }.next(0);
-        return done.future();
+        return Loop.inTurn(0, samples, i -> {
+            long t0 = System.nanoTime();
+            return round.apply(i).compose(v -> {
+                into.recordValue((System.nanoTime() - t0) / 1000);
+                return loop.delay(gapMillis);
+            });
+        });
     }
 }
