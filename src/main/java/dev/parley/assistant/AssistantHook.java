@@ -39,10 +39,11 @@ import org.jboss.logging.Logger;
  * Plugs the assistant into the chat path: slash commands, deciding whether a stored message starts a turn (a
  * mention of {@code @<ASSISTANT_NAME>}, or the room's mode {@code always}; never in mode {@code off}), the per-user
  * rate limit, catching up members who join mid-turn, and {@code cancel_turn}. Nothing here blocks the caller:
- * decisions run on the room's admission lane, which starts as soon as the question is committed and reads while the
- * disk confirms it; nothing reaches the room before the question is on disk and delivered. A question the room's mode
- * lets through has its prompt read there ({@link TurnRunner#prompt}), so its cached answer comes back with the rate
- * limit's decision in one round trip to Redis.
+ * decisions run on the room's admission lane, which starts as soon as the question is committed, while the disk
+ * confirms it: the lane reads the room and the prompt ({@link TurnRunner#prompt}), runs the rate limit with the cached
+ * answer in one round trip to Redis, and queues the turn, whose model is asked at once. Nothing reaches the room or
+ * the asker before the question is on disk and delivered; a question the disk refused shows nothing (its sender was
+ * told, and the node stops taking messages).
  */
 @Singleton
 public class AssistantHook implements MessageHook {
@@ -148,8 +149,9 @@ public class AssistantHook implements MessageHook {
 
     /**
      * Runs on the room's admission lane while the disk confirms the question: reads the room, the prompt and the rate
-     * limit with the cached answer, then waits for the question to be on disk and delivered before the room or the
-     * asker hears anything of it. A question the disk did not confirm starts nothing (its sender was told).
+     * limit with the cached answer and queues the turn, then waits for the question to be on disk and delivered before
+     * the room or the asker hears anything of it. A question the disk did not confirm shows nothing: its turn is
+     * abandoned, its provider call stopped (its sender was told, and the node takes no more messages).
      */
     private void decide(ChatSession session, Caller asker, MessageView message, boolean mentioned, CompletionStage<Stored> durable) {
         Settings room = settings(message.room());
@@ -174,19 +176,26 @@ public class AssistantHook implements MessageHook {
         }
         Gcra.Read read = rateLimit.admit(asker.username(), prompt.cacheKey()); // with the cached answer: one round trip
         Gcra.Decision decision = read.decision();
-        if (!delivered(durable)) {
-            return;
-        }
         if (!decision.allowed()) {
-            tellRateLimited(session, decision, message);
+            if (delivered(durable)) {
+                tellRateLimited(session, decision, message);
+            }
             return;
         }
         ResponseCache.Entry cached = cache.found(read.value()).orElse(null);
         Turn turn = new Turn(room.id(), message.room(), asker, message.seq(), message.text(), model, prompt, cached);
         try {
-            worker.enqueue(turn, runner);
+            worker.enqueue(turn, runner); // the model is asked now, while the disk confirms the question
         } catch (ProtocolException busy) {
-            tell(session, busy, message);
+            if (delivered(durable)) {
+                tell(session, busy, message);
+            }
+            return;
+        }
+        if (delivered(durable)) {
+            worker.announce(turn); // from here the room sees the turn: its start, then what the model streamed
+        } else {
+            turn.abandon();
         }
     }
 

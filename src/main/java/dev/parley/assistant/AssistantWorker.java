@@ -99,7 +99,8 @@ public class AssistantWorker {
 
     /**
      * Queues a turn behind the room's earlier ones; refuses with {@code busy} when the node's queue is full or the
-     * asker already has {@code maxQueuedPerUser} turns queued or running.
+     * asker already has {@code maxQueuedPerUser} turns queued or running. The turn may run at once, but shows nothing
+     * until {@link #announce} (or never, once {@linkplain Turn#abandon abandoned}).
      */
     void enqueue(Turn turn, TurnRunner runner) {
         if (pending.incrementAndGet() > config.queueCapacity()) {
@@ -117,12 +118,9 @@ public class AssistantWorker {
             perUser.give(user);
         });
         Lanes l = hold(turn.room);
-        int ahead;
         synchronized (l.open) {
-            ahead = l.open.size();
             l.open.add(turn);
         }
-        turn.start(TurnFrames.Members.of(hub), relay, ahead > 0 ? ahead : null);
         l.turns.submit(() -> {
             RoomTurnLock.Held room = null;
             try {
@@ -144,6 +142,7 @@ public class AssistantWorker {
                 if (room != null) {
                     room.release();
                 }
+                turn.shown(); // a turn ends only after it was shown (or abandoned), never before its start
                 turn.finish();
                 synchronized (l.open) {
                     l.open.remove(turn);
@@ -152,6 +151,21 @@ public class AssistantWorker {
                 release(turn.room, l);
             }
         });
+    }
+
+    /**
+     * The turn's question is on disk and delivered: every member of the room learns of the turn, with its place
+     * behind the room's earlier turns when it waits. The turn is still open here: it ends only after it was shown.
+     */
+    void announce(Turn turn) {
+        Lanes l = lanes.get(turn.room);
+        int ahead = 0;
+        if (l != null) {
+            synchronized (l.open) {
+                ahead = l.open.indexOf(turn);
+            }
+        }
+        turn.start(TurnFrames.Members.of(hub), relay, ahead > 0 ? ahead : null);
     }
 
     /** A member joined a room: it catches up with the room's open turns. */
@@ -181,13 +195,17 @@ public class AssistantWorker {
         return relay.live(turnId);
     }
 
-    /** Tells the room a turn ended without a reply; nothing when the turn had already ended (its reply stored). */
+    /**
+     * Tells the room a turn ended without a reply, once it was shown; nothing when the turn had already ended (its
+     * reply stored) or was abandoned.
+     */
     void fail(Turn turn, ErrorCode code, String message) {
         turn.settle();
-        if (turn.finish()) {
+        if (turn.shown() && turn.finish()) {
             hub.relay(turn.room, new ServerEvent.AssistantError(turn.room, turn.id, code, message), null);
         } else {
-            LOG.warnf("turn %s in room %s had already ended; not sent: %s %s", turn.id, turn.room, code, message);
+            turn.finish();
+            LOG.warnf("turn %s in room %s had already ended or was abandoned; not sent: %s %s", turn.id, turn.room, code, message);
         }
     }
 

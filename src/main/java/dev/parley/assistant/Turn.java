@@ -6,12 +6,18 @@ import dev.parley.auth.Caller;
 import dev.parley.chat.ChatSession;
 import dev.parley.chat.Outbox;
 import dev.parley.chat.RoomHub;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One assistant turn that runs on this node: who asked what, in which room, and what has streamed so far. Its frames
  * go to this node's members through {@link TurnFrames} and to the other nodes' through {@link TurnRelay}.
+ *
+ * <p>A turn is queued, and its model asked, while the disk still confirms the question; nothing of it reaches anyone
+ * before it is {@linkplain #start started}, which happens once the question is on disk and delivered. Until then its
+ * frames wait ({@link #shown}); a turn whose question the disk refused is {@linkplain #abandon abandoned} and never
+ * shows.
  */
 public final class Turn {
     final String id = UUID.randomUUID().toString();
@@ -30,6 +36,10 @@ public final class Turn {
     final TurnFrames frames;
     private TurnRelay relay;
     private final AtomicReference<Runnable> onSettled = new AtomicReference<>();
+    /** True once the turn was started (announced to the room), false once abandoned; open until one of them. */
+    private final CompletableFuture<Boolean> shown = new CompletableFuture<>();
+    /** Set before the start's broadcast: a member joining from then on is caught up ({@link #replay}). */
+    private volatile boolean starting;
 
     Turn(long roomId, String room, Caller asker, long replyTo, String question, String model, Prompt prompt, ResponseCache.Entry cached) {
         this.prompt = prompt;
@@ -61,19 +71,39 @@ public final class Turn {
      * at once.
      */
     void start(TurnFrames.Members members, TurnRelay relay, Integer queuePosition) {
+        starting = true;
         this.relay = relay;
         relay.started(this, queuePosition);
         frames.start(members, queuePosition);
+        shown.complete(true);
     }
 
-    /** The next piece of text, to every member that saw the start. */
+    /**
+     * The question was not confirmed by the disk: the turn never shows (its frames, its error and its reply are
+     * dropped) and its provider call stops.
+     */
+    void abandon() {
+        shown.complete(false);
+        cancellation.cancel();
+    }
+
+    /** Waits until the turn was started (true) or abandoned (false); at once after either. */
+    boolean shown() {
+        return shown.join();
+    }
+
+    /** The next piece of text, to every member that saw the start; waits for the start, dropped if abandoned. */
     void delta(RoomHub hub, String piece) {
-        frames.delta(TurnFrames.Members.of(hub), piece, relay == null ? () -> { } : () -> relay.delta(this, piece));
+        if (shown()) {
+            frames.delta(TurnFrames.Members.of(hub), piece, relay == null ? () -> { } : () -> relay.delta(this, piece));
+        }
     }
 
-    /** A member of this node joined the room: it gets the start and the text so far. */
+    /** A member of this node joined the room: it gets the start and the text so far, once the turn is starting. */
     void replay(ChatSession session, Outbox outbox) {
-        frames.replay(session.id(), e -> session.send(outbox.encode(e)));
+        if (starting) {
+            frames.replay(session.id(), e -> session.send(outbox.encode(e)));
+        }
     }
 
     /** What to run once the turn no longer needs its place in the queue (set by the worker). */

@@ -108,6 +108,9 @@ public class TurnRunner {
             return;
         }
         if (turn.cached != null) {
+            if (!turn.shown()) {
+                return; // the question was lost: nothing to store
+            }
             ResponseCache.Entry e = turn.cached;
             turn.delta(hub, e.text());
             store(turn, e.text(), new Draft.Reply(e.model(), turn.id, true, false, e.inputTokens(), e.outputTokens(), e.meta()));
@@ -210,6 +213,9 @@ public class TurnRunner {
     /** Stores the turn's reply (its model, usage and tool calls in {@code reply}) as the assistant's message. */
     private void store(Turn turn, String text, Draft.Reply reply) {
         turn.settle(); // the queue has room again before the reply reaches anyone
+        if (!turn.shown()) {
+            return; // the question was lost (an abandoned turn streams nothing, so this is for safety)
+        }
         Draft draft = Draft.assistant(turn.roomId, turn.room, config.assistantName(), text, reply);
         try {
             writer.submit(draft).join();
