@@ -145,8 +145,10 @@ public class RoomService {
                 return existing != null ? existing : QuarkusTransaction.requiringNew().call(() -> createTx(name, caller));
             } catch (RuntimeException e) {
                 // another connection created the room or recorded the same membership at the same moment (two tabs
-                // of one user joining for the first time): it exists now, so the next attempt finds it
-                if (attempt >= 5 || !isUniqueViolation(e)) {
+                // of one user joining for the first time): it exists now, so the next attempt finds it. Or that other
+                // creation was not committed within the database's lock timeout (a storm of joins into a new room on
+                // a busy server): it is committed or rolled back by the next attempt, which finds the room or makes it
+                if (attempt >= 5 || !(isUniqueViolation(e) || isLockTimeout(e))) {
                     throw e;
                 }
             }
@@ -232,6 +234,23 @@ public class RoomService {
                 return true;
             }
             if (t instanceof org.hibernate.exception.ConstraintViolationException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * True when the write waited too long for a row another transaction holds (H2's lock timeout, SQLState
+     * {@code HYT00}; PostgreSQL's {@code lock_not_available}, {@code 55P03}, when a lock timeout is set), wherever it
+     * sits in the causes.
+     */
+    static boolean isLockTimeout(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.sql.SQLException sql && ("HYT00".equals(sql.getSQLState()) || "55P03".equals(sql.getSQLState()))) {
+                return true;
+            }
+            if (t instanceof org.hibernate.exception.LockTimeoutException || t instanceof jakarta.persistence.LockTimeoutException) {
                 return true;
             }
         }
