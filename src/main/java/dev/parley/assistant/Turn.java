@@ -72,10 +72,13 @@ public final class Turn {
      */
     void start(TurnFrames.Members members, TurnRelay relay, Integer queuePosition) {
         starting = true;
-        this.relay = relay;
-        relay.started(this, queuePosition);
-        frames.start(members, queuePosition);
-        shown.complete(true);
+        try {
+            this.relay = relay;
+            relay.started(this, queuePosition);
+            frames.start(members, queuePosition);
+        } finally {
+            shown.complete(true); // whatever happened, the turn goes on to its end: its lane never waits for good
+        }
     }
 
     /**
