@@ -3,7 +3,11 @@ package dev.parley.chat;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.quarkus.websockets.next.runtime.WebSocketConnectionBase;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.flush.FlushConsolidationHandler;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.WebSocketBase;
+import io.vertx.core.net.impl.ConnectionBase;
 import java.lang.reflect.Method;
 
 /**
@@ -34,6 +38,26 @@ final class Transport {
             return (WebSocketBase) WEB_SOCKET.invoke(connection);
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot reach the Vert.x socket of connection " + connection.id(), e);
+        }
+    }
+
+    /**
+     * Lets the frames written to one connection in one turn of its event loop leave in one {@code write} call. Vert.x
+     * flushes every frame written outside a read of that connection: a room's fan-out task, or several of them
+     * queued on a busy loop (a join storm's {@code presence} frames, a burst of messages), costs one system call per
+     * frame per member. Netty's {@link FlushConsolidationHandler} at the head of the pipeline turns those flushes into
+     * one flush task per connection that runs after the tasks already queued on the loop; during a read it leaves
+     * Vert.x's own batching (flush at read-complete) as it is. Called at the upgrade (the websockets-next connection
+     * does not reach its Netty channel: its socket is wrapped by Vert.x Web); an upgrade refused later leaves an HTTP
+     * connection whose later responses are flushed the same way, a task later.
+     */
+    static void consolidateFlushes(HttpConnection connection) {
+        if (!(connection instanceof ConnectionBase base)) {
+            throw new IllegalStateException("not a Vert.x connection with a Netty pipeline: " + connection.getClass().getName());
+        }
+        ChannelPipeline pipeline = base.channelHandlerContext().pipeline();
+        if (pipeline.get(FlushConsolidationHandler.class) == null) { // a refused upgrade may be tried again on the connection
+            pipeline.addFirst(new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
         }
     }
 }
