@@ -229,15 +229,8 @@ public class RoomService {
 
     /** True when a unique constraint refused the write (SQLState class 23), wherever it sits in the causes. */
     static boolean isUniqueViolation(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("23")) {
-                return true;
-            }
-            if (t instanceof org.hibernate.exception.ConstraintViolationException) {
-                return true;
-            }
-        }
-        return false;
+        return anyCause(e, t -> t instanceof java.sql.SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("23")
+                || t instanceof org.hibernate.exception.ConstraintViolationException);
     }
 
     /**
@@ -246,11 +239,13 @@ public class RoomService {
      * sits in the causes.
      */
     static boolean isLockTimeout(Throwable e) {
+        return anyCause(e, t -> t instanceof java.sql.SQLException sql && ("HYT00".equals(sql.getSQLState()) || "55P03".equals(sql.getSQLState()))
+                || t instanceof org.hibernate.exception.LockTimeoutException || t instanceof jakarta.persistence.LockTimeoutException);
+    }
+
+    private static boolean anyCause(Throwable e, java.util.function.Predicate<Throwable> test) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof java.sql.SQLException sql && ("HYT00".equals(sql.getSQLState()) || "55P03".equals(sql.getSQLState()))) {
-                return true;
-            }
-            if (t instanceof org.hibernate.exception.LockTimeoutException || t instanceof jakarta.persistence.LockTimeoutException) {
+            if (test.test(t)) {
                 return true;
             }
         }
