@@ -110,13 +110,19 @@ public class ChatSocket {
         }
     }
 
-    /** The transport refused a frame past its maximum message size: close with 1009 as RFC 6455 asks. */
+    /**
+     * The transport refused a frame past its maximum message size: close with 1009 as RFC 6455 asks. Any other
+     * {@code IllegalStateException} that reaches here is a fault (a callback such as {@link #open} threw): the
+     * connection is closed with 1011, as websockets-next does with every failure no handler takes, so that no
+     * connection stays open without a session.
+     */
     @OnError
     void transportError(WebSocketConnection connection, IllegalStateException failure) {
         if (failure.getMessage() != null && failure.getMessage().contains("max message size")) {
             connection.close(new CloseReason(1009, "frame too large")).subscribe().with(ok -> { }, e -> { });
         } else {
-            LOG.warn("websocket failure on " + connection.id(), failure);
+            LOG.error("websocket failure on " + connection.id() + ": closing it with 1011", failure);
+            connection.close(new CloseReason(1011, "internal error")).subscribe().with(ok -> { }, e -> { });
         }
     }
 

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.support.WsClient;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import java.net.URI;
 import org.junit.jupiter.api.Test;
 
@@ -16,6 +17,9 @@ import org.junit.jupiter.api.Test;
 class FailuresReachTheSenderTest {
     @TestHTTPResource("/")
     URI base;
+
+    @Inject
+    Sessions sessions;
 
     @Test
     void aMessageWhoseFanOutFailsIsStillAckedAndSoIsEveryOtherMessageOfItsBatch() {
@@ -51,6 +55,19 @@ class FailuresReachTheSenderTest {
             assertThat(error.path("code").asText()).isEqualTo("internal");
             assertThat(error.path("ref").asText()).isEqualTo("c1");
             assertThat(bob.await("message").path("text").asText()).isEqualTo(FaultInjectingHook.FAIL_AFTER_STORE);
+        }
+    }
+
+    @Test
+    void aConnectionWhoseOpeningFailsIsClosedWith1011AndLeavesNoSessionBehind() {
+        String faulty = unique(FaultyIdentities.PREFIX);
+        try (WsClient broken = WsClient.bearer(base, register(faulty))) {
+            assertThat(broken.awaitClose()[0]).isEqualTo(1011);
+        }
+        assertThat(sessions.connectionsOf(faulty)).isZero();
+        assertThat(sessions.sessionsOf(faulty)).isEmpty();
+        try (WsClient alice = WsClient.bearer(base, register(unique("alice")))) {
+            alice.join(unique("r"));
         }
     }
 }
