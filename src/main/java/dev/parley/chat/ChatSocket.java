@@ -10,6 +10,7 @@ import dev.parley.protocol.ServerEvent;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.websockets.next.OnBinaryMessage;
 import io.quarkus.websockets.next.CloseReason;
+import io.quarkus.websockets.next.InboundProcessingMode;
 import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnError;
 import io.quarkus.websockets.next.OnOpen;
@@ -25,8 +26,13 @@ import org.jboss.logging.Logger;
  * The {@code /ws} endpoint: decodes frames and hands them to {@link ChatService}. Every callback runs on the
  * connection's event loop, which owns the connection's state ({@link ChatSession}); frames are handled in arrival
  * order, and wait behind a frame whose blocking step (a join's database work) is still running.
+ * <p>
+ * Inbound processing is {@code CONCURRENT}: websockets-next runs each callback as its own task on the connection's
+ * event loop, in arrival order, and every callback here is non-blocking and done when it returns, so the loop alone
+ * keeps the order; {@code SERIAL} would add a queue per connection (its first chunk alone a 1 KiB array) and atomic
+ * operations per frame for nothing. The order across a blocking step is the session's own ({@link ChatSession#inbound}).
  */
-@WebSocket(path = "/ws")
+@WebSocket(path = "/ws", inboundProcessingMode = InboundProcessingMode.CONCURRENT)
 public class ChatSocket {
     private static final Logger LOG = Logger.getLogger(ChatSocket.class);
 
@@ -48,6 +54,7 @@ public class ChatSocket {
     @OnOpen
     @NonBlocking
     void open(WebSocketConnection connection) {
+        Transport.tune(connection);
         sessions.opened(connection, Caller.of(identity), identity);
     }
 

@@ -5,7 +5,9 @@ import io.quarkus.websockets.next.WebSocketConnection;
 import io.quarkus.websockets.next.runtime.WebSocketConnectionBase;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.flush.FlushConsolidationHandler;
-import io.vertx.core.http.HttpConnection;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.quarkus.websockets.next.HttpUpgradeCheck;
+import io.quarkus.websockets.next.UserData;
 import io.vertx.core.http.WebSocketBase;
 import io.vertx.core.net.impl.ConnectionBase;
 import java.lang.reflect.Method;
@@ -41,23 +43,46 @@ final class Transport {
         }
     }
 
+    /** The upgrade's Netty pipeline, kept in the connection's user data from the upgrade until it opens. */
+    static final UserData.TypedKey<ChannelPipeline> PIPELINE = new UserData.TypedKey<>("parley.pipeline");
+
     /**
-     * Lets the frames written to one connection in one turn of its event loop leave in one {@code write} call. Vert.x
-     * flushes every frame written outside a read of that connection: a room's fan-out task, or several of them
-     * queued on a busy loop (a join storm's {@code presence} frames, a burst of messages), costs one system call per
-     * frame per member. Netty's {@link FlushConsolidationHandler} at the head of the pipeline turns those flushes into
-     * one flush task per connection that runs after the tasks already queued on the loop; during a read it leaves
-     * Vert.x's own batching (flush at read-complete) as it is. Called at the upgrade (the websockets-next connection
-     * does not reach its Netty channel: its socket is wrapped by Vert.x Web); an upgrade refused later leaves an HTTP
-     * connection whose later responses are flushed the same way, a task later.
+     * At the upgrade: keeps the connection's Netty pipeline for {@link #tune}. The websockets-next connection does not
+     * reach its channel (its socket is wrapped by Vert.x Web); the upgrade's Vert.x request is the one place it can be
+     * found.
      */
-    static void consolidateFlushes(HttpConnection connection) {
-        if (!(connection instanceof ConnectionBase base)) {
-            throw new IllegalStateException("not a Vert.x connection with a Netty pipeline: " + connection.getClass().getName());
+    static void remember(HttpUpgradeCheck.HttpUpgradeContext upgrade) {
+        if (!(upgrade.httpRequest().connection() instanceof ConnectionBase base)) {
+            throw new IllegalStateException("not a Vert.x connection with a Netty pipeline: "
+                    + upgrade.httpRequest().connection().getClass().getName());
         }
-        ChannelPipeline pipeline = base.channelHandlerContext().pipeline();
-        if (pipeline.get(FlushConsolidationHandler.class) == null) { // a refused upgrade may be tried again on the connection
-            pipeline.addFirst(new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
+        upgrade.userData().put(PIPELINE, base.channelHandlerContext().pipeline());
+    }
+
+    /**
+     * When the connection opens (the upgrade succeeded; on its event loop, before its first frame is written), two
+     * changes to its pipeline:
+     * <ul>
+     * <li>the frames written to it in one turn of its event loop leave in one {@code write} call. Vert.x flushes
+     * every frame written outside a read of that connection: a room's fan-out task, or several of them queued on a
+     * busy loop (a join storm's {@code presence} frames, a burst of messages), costs one system call per frame per
+     * member. Netty's {@link FlushConsolidationHandler} at the head of the pipeline turns those flushes into one
+     * flush task per connection that runs after the tasks already queued on the loop; during a read it leaves
+     * Vert.x's own batching (flush at read-complete) as it is;</li>
+     * <li>the HTTP server's idle timeout ({@code quarkus.http.idle-timeout}, Netty's {@link IdleStateHandler}) is
+     * taken off: a WebSocket's liveness is the heartbeat's ({@link Sessions}: silent for 28 s, closed), and the
+     * handler gives every frame written its own promise and listener and every connection a scheduled task.</li>
+     * </ul>
+     * An HTTP connection whose upgrade was refused keeps both as they were.
+     */
+    static void tune(WebSocketConnection connection) {
+        ChannelPipeline pipeline = connection.userData().remove(PIPELINE);
+        if (pipeline == null) {
+            throw new IllegalStateException("no pipeline was kept at the upgrade of connection " + connection.id());
         }
+        if (pipeline.get(IdleStateHandler.class) != null) {
+            pipeline.remove(IdleStateHandler.class);
+        }
+        pipeline.addFirst(new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
     }
 }

@@ -10,6 +10,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
+import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -19,9 +21,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
- * Frames written to one connection in one turn of its event loop (a room's fan-out task, several of them queued on a
- * busy loop) leave in one flush, so in one {@code write} call, in the order they were sent. Vert.x alone flushes
- * every frame written outside a read.
+ * An open connection's pipeline as Parley sets it. Frames written to one connection in one turn of its event loop (a
+ * room's fan-out task, several of them queued on a busy loop) leave in one flush, so in one {@code write} call, in
+ * the order they were sent; Vert.x alone flushes every frame written outside a read. The HTTP server's idle timer is
+ * gone: the heartbeat watches a WebSocket.
  */
 @QuarkusTest
 class WriteCoalescingTest {
@@ -76,6 +79,19 @@ class WriteCoalescingTest {
                     .containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8, 9);
             assertThat(socket.writes).hasValue(FRAMES + 1); // the sync's pong, then the ten
             assertThat(socket.flushes).hasValue(2);
+        }
+    }
+
+    @Test
+    void anOpenWebSocketHasItsFlushesConsolidatedAndNoHttpIdleTimerItsHeartbeatKeepsWatch() throws Exception {
+        String user = unique("tuned");
+        try (WsClient client = WsClient.bearer(base, register(user))) {
+            client.sync();
+            ChannelPipeline pipeline = probe.pipelineOf(user);
+            var handlers = pipeline.channel().eventLoop().submit(() -> pipeline.toMap().values().stream()
+                    .<Class<?>>map(Object::getClass).toList()).get(10, TimeUnit.SECONDS);
+            assertThat(handlers).contains(FlushConsolidationHandler.class).doesNotContain(IdleStateHandler.class);
+            assertThat(sessions.sessionsOf(user)).hasSize(1);
         }
     }
 }
