@@ -71,7 +71,7 @@ final class Transport {
      * Vert.x's own batching (flush at read-complete) as it is;</li>
      * <li>the HTTP server's idle timeout ({@code quarkus.http.idle-timeout}, Netty's {@link IdleStateHandler}) is
      * taken off: a WebSocket's liveness is the heartbeat's ({@link Sessions}: silent for 28 s, closed), and the
-     * handler gives every frame written its own promise and listener and every connection a scheduled task.</li>
+     * handler adds a listener to every frame written and a scheduled task to every connection.</li>
      * </ul>
      * An HTTP connection whose upgrade was refused keeps both as they were.
      */
