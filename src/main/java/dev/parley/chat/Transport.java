@@ -8,6 +8,7 @@ import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.quarkus.websockets.next.HttpUpgradeCheck;
 import io.quarkus.websockets.next.UserData;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.WebSocketBase;
 import io.vertx.core.net.impl.ConnectionBase;
 import java.lang.reflect.Method;
@@ -52,11 +53,15 @@ final class Transport {
      * found.
      */
     static void remember(HttpUpgradeCheck.HttpUpgradeContext upgrade) {
-        if (!(upgrade.httpRequest().connection() instanceof ConnectionBase base)) {
-            throw new IllegalStateException("not a Vert.x connection with a Netty pipeline: "
-                    + upgrade.httpRequest().connection().getClass().getName());
+        upgrade.userData().put(PIPELINE, pipeline(upgrade.httpRequest().connection()));
+    }
+
+    /** The Netty pipeline under a Vert.x HTTP connection. */
+    static ChannelPipeline pipeline(HttpConnection connection) {
+        if (!(connection instanceof ConnectionBase base)) {
+            throw new IllegalStateException("not a Vert.x connection with a Netty pipeline: " + connection.getClass().getName());
         }
-        upgrade.userData().put(PIPELINE, base.channelHandlerContext().pipeline());
+        return base.channelHandlerContext().pipeline();
     }
 
     /**
@@ -70,8 +75,9 @@ final class Transport {
      * flush task per connection that runs after the tasks already queued on the loop; during a read it leaves
      * Vert.x's own batching (flush at read-complete) as it is;</li>
      * <li>the HTTP server's idle timeout ({@code quarkus.http.idle-timeout}, Netty's {@link IdleStateHandler}) is
-     * taken off: a WebSocket's liveness is the heartbeat's ({@link Sessions}: silent for 28 s, closed), and the
-     * handler adds a listener to every frame written and a scheduled task to every connection.</li>
+     * taken off: a WebSocket's liveness is the heartbeat's ({@link Sessions}: silent for
+     * {@code parley.ws.heartbeat-timeout}, 28 s by default, closed), and the handler adds a listener to every frame
+     * written and a scheduled task to every connection.</li>
      * </ul>
      * An HTTP connection whose upgrade was refused keeps both as they were.
      */

@@ -3,7 +3,6 @@ package dev.parley.chat;
 import io.netty.channel.ChannelPipeline;
 import io.quarkus.websockets.next.HttpUpgradeCheck;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.net.impl.ConnectionBase;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,7 +14,7 @@ public class PipelineProbe implements HttpUpgradeCheck {
 
     @Override
     public Uni<CheckResult> perform(HttpUpgradeContext context) {
-        ChannelPipeline pipeline = ((ConnectionBase) context.httpRequest().connection()).channelHandlerContext().pipeline();
+        ChannelPipeline pipeline = Transport.pipeline(context.httpRequest().connection());
         return context.securityIdentity().map(identity -> {
             if (identity != null && !identity.isAnonymous()) {
                 latest.put(identity.getPrincipal().getName(), pipeline);
