@@ -19,7 +19,8 @@
 # with one random SECRET_KEY and a bus channel parley:bus:bench-<pid>-<run>. It cuts the nodes' pub/sub connections
 # only (CLIENT KILL ID … TYPE pubsub, found through /proc), not the other subscribers of that Redis.
 #
-# Extra options go to the generator: --runs N, --servers parley,socketio,vertx, --server-cpus 0,
+# Extra options go to the generator: --runs N, --servers parley,socketio,vertx (default; floor and floor-bare, the
+# floor of Parley's stack in bench/floor, only when named, and then built here too), --server-cpus 0,
 # --scenarios warm-up,idle,connect,oneshot,sweep,durable64,durable1,assistant (default all; with fewer, give --out
 # and --charts too).
 # Environment: BENCH_SKIP_BUILD=1 (reuse the built jars and node_modules), BENCH_REDIS_URL (Parley's Redis,
@@ -36,20 +37,33 @@ set +f
 java="$JAVA_HOME/bin/java"
 
 cross_node=0
+servers=parley,socketio,vertx
+previous=
 for a in "$@"; do
   if [ "$a" = --cross-node ]; then cross_node=1; fi
+  if [ "$previous" = --servers ]; then servers=$a; fi
+  previous=$a
 done
+floor=0
+case ",$servers," in *,floor,*|*,floor-bare,*) floor=1 ;; esac
+socketio=0
+case ",$servers," in *,socketio,*) socketio=1 ;; esac
 needed="bench/target/parley-bench.jar target/quarkus-app/quarkus-run.jar"
-[ "$cross_node" = 1 ] || needed="$needed bench/socketio/node_modules/socket.io"
+[ "$cross_node" = 1 ] || [ "$socketio" = 0 ] || needed="$needed bench/socketio/node_modules/socket.io"
+[ "$floor" = 0 ] || needed="$needed bench/floor/target/quarkus-app/quarkus-run.jar"
 
 if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
   echo "== building the server (./mvnw -DskipTests package)"
   ./mvnw -q -DskipTests package
   echo "== building the generator and the Vert.x peer (bench/pom.xml)"
   ./mvnw -q -f bench/pom.xml -DskipTests package
-  if [ "$cross_node" = 0 ]; then
+  if [ "$cross_node" = 0 ] && [ "$socketio" = 1 ]; then
     echo "== installing the socket.io peer (npm ci)"
     (cd bench/socketio && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+  if [ "$floor" = 1 ]; then
+    echo "== building the floor of Parley's stack (bench/floor/pom.xml)"
+    ./mvnw -q -f bench/floor/pom.xml -DskipTests package
   fi
 fi
 for f in $needed; do

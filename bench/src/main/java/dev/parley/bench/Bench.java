@@ -31,16 +31,18 @@ import java.util.Map;
  * against it from this process (pinned to another core by bench/run.sh), and writes the results table and charts.
  *
  * <pre>
- * java -jar bench/target/parley-bench.jar [--quick] [--runs N] [--servers parley,socketio,vertx]
+ * java -jar bench/target/parley-bench.jar [--quick] [--runs N] [--servers parley,socketio,vertx[,floor,floor-bare]]
  *      [--scenarios warm-up,idle,connect,oneshot,sweep,durable64,durable1,assistant]
  *      [--repo DIR] [--server-cpus 0] [--out FILE.md] [--charts DIR]
  * java -jar bench/target/parley-bench.jar --cross-node [--quick] [--runs N] [--repo DIR] [--server-cpus 0] [--out FILE.md]
  * </pre>
  *
- * {@code --cross-node} measures two Parley nodes instead ({@link CrossNode}).
+ * {@code --cross-node} measures two Parley nodes instead ({@link CrossNode}). {@code floor} and {@code floor-bare}
+ * (bench/floor, built apart) run only when named: the floor of Parley's stack, with and without the join's presence.
  */
 public final class Bench {
-    private static final List<String> ALL_SERVERS = List.of("parley", "socketio", "vertx");
+    private static final List<String> DEFAULT_SERVERS = List.of("parley", "socketio", "vertx");
+    private static final List<String> ALL_SERVERS = List.of("parley", "socketio", "vertx", "floor", "floor-bare");
     private static final List<String> SCENARIOS = List.of("warm-up", "idle", "connect", "oneshot", "sweep", "durable64",
             "durable1", "assistant");
     private final Settings settings;
@@ -74,7 +76,7 @@ public final class Bench {
             settings = settings.withRuns(Integer.parseInt(opts.get("runs")));
         }
         Path repo = Path.of(opts.getOrDefault("repo", ".")).toAbsolutePath().normalize();
-        List<String> servers = opts.containsKey("servers") ? Arrays.asList(opts.get("servers").split(",")) : ALL_SERVERS;
+        List<String> servers = opts.containsKey("servers") ? Arrays.asList(opts.get("servers").split(",")) : DEFAULT_SERVERS;
         for (String s : servers) {
             if (!ALL_SERVERS.contains(s)) {
                 throw new IllegalArgumentException("unknown server " + s + "; known: " + ALL_SERVERS);
@@ -147,7 +149,7 @@ public final class Bench {
         lines.add("machine: " + Environment.describe(repo));
         lines.add("servers pinned with `taskset -c " + serverCpus + "`; generator: "
                 + Environment.affinity() + ", one Vert.x event loop, JDK " + Runtime.version());
-        lines.add("JVM servers (Parley and the Vert.x peer) run with the same flags: `" + ParleyLaunch.jvmFlags() + "`");
+        lines.add("JVM servers (Parley, the Vert.x peer and the floor) run with the same flags: `" + ParleyLaunch.jvmFlags() + "`");
         lines.add("Parley's database: " + (System.getenv("BENCH_DATABASE_URL") == null
                 ? "embedded H2, its default (acks after the commit is on disk: `WRITE_DELAY=0` and an fsync per group commit)" : "`" + System.getenv("BENCH_DATABASE_URL") + "`"));
         return lines;
@@ -166,6 +168,11 @@ public final class Bench {
                         "dev.parley.bench.peer.VertxPeer"));
                 yield new ServerUnderTest.Launch(server, jvm, Map.of("BENCH_SECRET", secret), work, null);
             }
+            case "floor", "floor-bare" -> {
+                jvm.addAll(List.of("-jar", repo.resolve("bench/floor/target/quarkus-app/quarkus-run.jar").toString()));
+                yield new ServerUnderTest.Launch(server, jvm,
+                        Map.of("FLOOR_PRESENCE", server.equals("floor") ? "1" : "0"), work, "/q/health/ready");
+            }
             case "socketio" -> new ServerUnderTest.Launch(server,
                     List.of(System.getenv().getOrDefault("BENCH_NODE", "node"),
                             repo.resolve("bench/socketio/server.js").toString()),
@@ -176,7 +183,8 @@ public final class Bench {
 
     private Target target(Loop loop, String server, int port, String tag) {
         return switch (server) {
-            case "parley" -> new ParleyTarget(loop.vertx(), "127.0.0.1", port, "b" + tag);
+            // the floor speaks the part of Parley's protocol the harness uses
+            case "parley", "floor", "floor-bare" -> new ParleyTarget(loop.vertx(), "127.0.0.1", port, "b" + tag);
             case "vertx" -> new VertxPeerTarget(loop.vertx(), "127.0.0.1", port, peerTokens, "b" + tag);
             case "socketio" -> new SocketIoTarget(loop.vertx(), "127.0.0.1", port, peerTokens, "b" + tag);
             default -> throw new IllegalArgumentException(server);

@@ -56,6 +56,11 @@ class ParleyTargetTest {
         } catch (Exception e) {
             throw new AssertionError(e);
         }
+        sendsAndGetsTheMessageThenTheAck(loop, target);
+    }
+
+    /** Two of the target's users join room-a; the first sends: it sees its message then its ack, the other the message. */
+    static void sendsAndGetsTheMessageThenTheAck(Loop loop, ParleyTarget target) {
         RecordingEvents sender = new RecordingEvents();
         RecordingEvents member = new RecordingEvents();
         Session s = loop.call(() -> target.open(0, sender).compose(x -> x.join("room-a").map(x)), WAIT);
@@ -65,7 +70,7 @@ class ParleyTargetTest {
             return sender.acked.future();
         }, WAIT);
         assertEquals(List.of("message room-a c1", "ack room-a c1"), sender.seen);
-        // Parley answers a connection's frames in order: after the member's pong, its copy of c1 has arrived
+        // the server answers a connection's frames in order: after the member's pong, its copy of c1 has arrived
         loop.call(m::ping, WAIT);
         assertEquals(List.of("message room-a c1"), member.seen);
     }
