@@ -149,7 +149,7 @@ public final class Bench {
         lines.add("machine: " + Environment.describe(repo));
         lines.add("servers pinned with `taskset -c " + serverCpus + "`; generator: "
                 + Environment.affinity() + ", one Vert.x event loop, JDK " + Runtime.version());
-        lines.add("JVM servers (Parley, the Vert.x peer and the floor) run with the same flags: `" + ParleyLaunch.jvmFlags() + "`");
+        lines.add("every JVM server (Parley, the Vert.x peer, the floor when run) runs with the same flags: `" + ParleyLaunch.jvmFlags() + "`");
         lines.add("Parley's database: " + (System.getenv("BENCH_DATABASE_URL") == null
                 ? "embedded H2, its default (acks after the commit is on disk: `WRITE_DELAY=0` and an fsync per group commit)" : "`" + System.getenv("BENCH_DATABASE_URL") + "`"));
         return lines;

@@ -7,6 +7,7 @@ import dev.parley.bench.scenario.Loop;
 import dev.parley.bench.server.ServerUnderTest;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
@@ -17,6 +18,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -125,9 +127,9 @@ class FloorTest {
 
     /** A socket whose text frames queue up until asked for, on the generator's loop. */
     private final class Raw {
-        private final java.util.ArrayDeque<JsonObject> frames = new java.util.ArrayDeque<>();
-        private final java.util.ArrayDeque<Promise<JsonObject>> waiting = new java.util.ArrayDeque<>();
-        private io.vertx.core.http.WebSocket socket;
+        private final ArrayDeque<JsonObject> frames = new ArrayDeque<>();
+        private final ArrayDeque<Promise<JsonObject>> waiting = new ArrayDeque<>();
+        private WebSocket socket;
 
         private void arrived(String text) {
             JsonObject frame = new JsonObject(text);
