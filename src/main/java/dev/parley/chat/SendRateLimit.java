@@ -3,7 +3,7 @@ package dev.parley.chat;
 import dev.parley.config.ParleyConfig;
 import dev.parley.protocol.ErrorCode;
 import dev.parley.protocol.ProtocolException;
-import io.quarkus.scheduler.Scheduled;
+import io.vertx.core.Vertx;
 import jakarta.inject.Singleton;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -24,9 +24,10 @@ public class SendRateLimit {
     private final int limit;
     private final long intervalNanos;
 
-    SendRateLimit(ParleyConfig config) {
+    SendRateLimit(ParleyConfig config, Vertx vertx) {
         this.limit = config.message().rateLimit();
         this.intervalNanos = limit > 0 ? WINDOW_NANOS / limit : 0;
+        vertx.setPeriodic(30_000, id -> forgetFull()); // on an event loop: no thread of its own to wake
     }
 
     /** Counts one message of {@code user}; refuses with {@code rate_limited} and {@code retryAfterMs} when over. */
@@ -66,8 +67,7 @@ public class SendRateLimit {
         });
     }
 
-    /** Buckets that are full again hold no information: forget them, so idle users cost nothing. */
-    @Scheduled(every = "30s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    /** Buckets that are full again hold no information: forget them every 30 s, so idle users cost nothing. */
     void forgetFull() {
         long now = System.nanoTime();
         buckets.entrySet().removeIf(e -> e.getValue()[0] - now <= 0);

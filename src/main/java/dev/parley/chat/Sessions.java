@@ -8,12 +8,13 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.scheduler.Scheduled;
+import io.quarkus.runtime.StartupEvent;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.websockets.next.HttpUpgradeCheck;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
@@ -47,10 +48,12 @@ public class Sessions implements HttpUpgradeCheck {
     private final ChatService chat;
     private final MessageWriter writer;
     private final ParleyConfig config;
+    private final Vertx vertx;
     private final Counter tooSlow;
     private volatile boolean stopping;
 
-    Sessions(ParleyConfig config, MeterRegistry registry, ChatService chat, MessageWriter writer) {
+    Sessions(ParleyConfig config, MeterRegistry registry, ChatService chat, MessageWriter writer, Vertx vertx) {
+        this.vertx = vertx;
         this.chat = chat;
         this.writer = writer;
         this.config = config;
@@ -116,11 +119,19 @@ public class Sessions implements HttpUpgradeCheck {
     }
 
     /**
-     * Once a second: ends expired and silent connections, and pings those whose {@code pingInterval} has passed, in
-     * one task per event loop. (websockets-next's own auto-ping gives every connection a periodic timer: at 5,000
-     * connections, 500 event-loop wake-ups a second for nothing else; see docs/performance.md.)
+     * Starts the sweep: a Vert.x timer on one event loop, which wakes once a second and nothing else does (a scheduler
+     * would wake its own thread and then a worker's, each wake-up costing the idle server far more than the sweep;
+     * docs/performance.md, "Wake-ups of an idle server").
      */
-    @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void start(@Observes StartupEvent event) {
+        vertx.setPeriodic(1000, id -> sweep());
+    }
+
+    /**
+     * Once a second, on an event loop: ends expired and silent connections, and pings those whose {@code pingInterval}
+     * has passed, in one task per event loop. (websockets-next's own auto-ping gives every connection a periodic timer:
+     * at 5,000 connections, 500 event-loop wake-ups a second for nothing else; see docs/performance.md.)
+     */
     void sweep() {
         long now = System.currentTimeMillis();
         long nowNanos = System.nanoTime();

@@ -201,7 +201,8 @@ public interface ParleyConfig {
          * How often Parley compacts the embedded H2 file: rewrites the live pages of old, mostly dead chunks, so that
          * their space is used again, and forces the file to the disk (with {@code WRITE_DELAY=0} H2 itself does not;
          * without it the file kept tens of KiB per commit under load). Also sets H2's retention time to five of these
-         * intervals. 0 turns it off, and H2's retention time stays its own (45 s). Nothing to do on PostgreSQL, or
+         * intervals. While nothing is written the passes come five times less often, with a five times longer
+         * retention time. 0 turns it off, and H2's retention time stays its own (45 s). Nothing to do on PostgreSQL, or
          * with {@code WRITE_DELAY} above 0 (the message package's {@code H2Compaction}).
          */
         @WithDefault("200ms")

@@ -32,8 +32,10 @@ import org.jboss.logging.Logger;
  * last pass forced it. Each pass also sets H2's retention time, how long a chunk is kept before its space may be
  * used again (45 s by default), to five passes: H2 keeps chunks that long on the assumption that the disk has by then
  * written what came after them, and these passes make sure of it. Only both together kept the file small (measured).
- * After the writes stop, the passes stop too once they no longer make the chunks fuller ({@link Passes#run}). When the
- * disk refuses to force the file, the node stops ({@link DiskFailure}), as it does after a group commit.
+ * After the writes stop, the passes stop too once they no longer make the chunks fuller ({@link Passes#run}); a pass
+ * that found nothing to do is followed {@link #QUIET_SLOWDOWN} times later, with the retention time as many times
+ * longer, until a pass finds something written again. When the disk refuses to force the file, the node stops
+ * ({@link DiskFailure}), as it does after a group commit.
  *
  * <p>Does nothing on PostgreSQL, on H2 in memory or as a server (that process owns its file), and when
  * {@code WRITE_DELAY} is above 0 (H2's background writer compacts then). Uses H2's store classes, not only JDBC: SQL
@@ -46,6 +48,13 @@ public class H2Compaction {
     private static final long FAILURE_LOG_NANOS = TimeUnit.MINUTES.toNanos(1);
     /** The retention time, in passes. */
     static final int RETENTION_PASSES = 5;
+    /**
+     * After a quiet pass (nothing written since the one before, nothing rewritten) the next comes this many times later,
+     * with the retention time as many times longer: an idle node's compaction thread wakes once a second, not five
+     * times, and on this project's test host each wake-up of an idle thread cost about half a millisecond of CPU
+     * (docs/performance.md, "Wake-ups of an idle server").
+     */
+    static final int QUIET_SLOWDOWN = 5;
     /**
      * A pass rewrites only while less than this share of the chunks' bytes is live (H2's own background writer: 90 %
      * when idle, 81 % when busy). In a small file that alone ends the passes once the writes stop; in the server's
@@ -85,9 +94,10 @@ public class H2Compaction {
             }
         }
         long every = config.h2CompactEvery().toNanos();
+        long quietEvery = QUIET_SLOWDOWN * every;
         Thread compaction = Thread.ofPlatform().daemon().name("parley-h2-compaction").unstarted(() -> {
             while (thread == Thread.currentThread()) {
-                LockSupport.parkNanos(every);
+                LockSupport.parkNanos(passes.quiet() ? quietEvery : every);
                 if (thread == Thread.currentThread()) {
                     passReported();
                 }
@@ -112,7 +122,8 @@ public class H2Compaction {
         }
         long start = System.nanoTime();
         try (Connection connection = dataSource.getConnection()) {
-            if (passes.run(connection, config.h2CompactBytes(), retentionMillis(config))) {
+            int retention = retentionMillis(config);
+            if (passes.run(connection, config.h2CompactBytes(), retention, QUIET_SLOWDOWN * retention)) {
                 rewrites.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
             }
         } catch (SyncRefused e) {
@@ -149,6 +160,8 @@ public class H2Compaction {
         /** Since the others last wrote: the highest share of live bytes in the chunks, and passes since it rose. */
         private int bestFill;
         private int passesWithoutProgress;
+        /** Whether the last pass was quiet ({@link #quiet()}). */
+        private boolean quiet;
         /** Orders the passes' forces with the writers' and refuses them once one failed. */
         private final DiskFailure disk;
 
@@ -164,9 +177,12 @@ public class H2Compaction {
 
         /**
          * One pass on the database of {@code connection} (a pooled one keeps the database open through the pass, and
-         * finds its store again if it was closed and opened meanwhile): sets the retention time, rewrites up to
-         * {@code bytes} of live pages out of old chunks and writes them, then forces the file to the disk unless
-         * nothing was written since the last pass forced it. Returns whether anything was rewritten.
+         * finds its store again if it was closed and opened meanwhile): rewrites up to {@code bytes} of live pages out
+         * of old chunks and writes them, forces the file to the disk unless nothing was written since the last pass
+         * forced it. The retention time is {@code retentionMillis} during the pass and after it, or
+         * {@code quietRetentionMillis} after a {@linkplain #quiet() quiet} pass, whose successor comes later. A longer
+         * one is safe at any time; a shorter one only once all that was written is on disk, so after a quiet pass it
+         * is shortened only at the end, after the force. Returns whether anything was rewritten.
          *
          * <p>Does nothing, returning false, where {@link #store} finds no store to compact, and when the passes
          * alone have written for longer than twice the retention time (every chunk the others wrote has been
@@ -176,18 +192,29 @@ public class H2Compaction {
          * after a load, below the target, and the passes went on using a tenth of a core (docs/performance.md).
          */
         boolean run(Connection connection, int bytes, int retentionMillis) throws SQLException {
+            return run(connection, bytes, retentionMillis, retentionMillis);
+        }
+
+        /** As {@link #run(Connection, int, int)}, with a longer retention time after a quiet pass. */
+        boolean run(Connection connection, int bytes, int retentionMillis, int quietRetentionMillis) throws SQLException {
             Optional<MVStore> found = store(connection);
             if (found.isEmpty()) {
                 return false;
             }
             MVStore current = found.get();
             long now = System.nanoTime();
-            if (current != store || current.getCurrentVersion() != version) {
+            boolean written = current != store || current.getCurrentVersion() != version;
+            if (!quiet) {
+                retain(current, retentionMillis); // after a busy pass it is this one already; the first pass sets it
+            }
+            if (written) {
                 lastWritten = now;
                 bestFill = -1;
                 passesWithoutProgress = 0;
             } else if (now - lastWritten > 2 * TimeUnit.MILLISECONDS.toNanos(retentionMillis)) {
                 if (passesWithoutProgress >= PATIENCE) {
+                    quiet = true;
+                    retain(current, quietRetentionMillis); // longer: safe at any time
                     return false;
                 }
                 int fill = current.getFileStore().getChunksFillRate();
@@ -197,9 +224,6 @@ public class H2Compaction {
                 } else {
                     passesWithoutProgress++;
                 }
-            }
-            if (current.getRetentionTime() != retentionMillis) {
-                current.setRetentionTime(retentionMillis);
             }
             boolean rewritten = current.compact(targetFillPercent, bytes);
             if (rewritten) {
@@ -214,7 +238,23 @@ public class H2Compaction {
             }
             store = current;
             version = current.getCurrentVersion();
+            quiet = !written && !rewritten;
+            retain(current, quiet ? quietRetentionMillis : retentionMillis); // all written so far is on disk
             return rewritten;
+        }
+
+        /**
+         * True when the last pass found nothing written since the one before and rewrote nothing: the next may come
+         * {@link #QUIET_SLOWDOWN} times later, as its retention time allows.
+         */
+        boolean quiet() {
+            return quiet;
+        }
+
+        private static void retain(MVStore store, int millis) {
+            if (store.getRetentionTime() != millis) {
+                store.setRetentionTime(millis);
+            }
         }
     }
 

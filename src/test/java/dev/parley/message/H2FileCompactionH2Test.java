@@ -91,6 +91,52 @@ class H2FileCompactionH2Test {
     }
 
     /**
+     * A quiet pass (nothing written since the one before, nothing rewritten) leaves a longer retention time, as the
+     * next pass comes later; a write brings the short one back, but only once the pass has forced what was written:
+     * with a shorter retention time a commit may reuse a chunk that only unforced data has replaced.
+     */
+    @Test
+    void aQuietPassLengthensTheRetentionTimeAndOnlyAForcedPassShortensItAgain() throws SQLException {
+        FailingSyncDisk.install();
+        int active = 0;
+        int quiet = 5000;
+        try (Connection connection = DriverManager.getConnection("jdbc:h2:failsync:" + dir.resolve("quiet")
+                + ";WRITE_DELAY=0;MAX_COMPACT_TIME=0", "sa", ""); Statement sql = connection.createStatement()) {
+            sql.execute("CREATE TABLE notes (id BIGINT PRIMARY KEY)");
+            MVStore store = H2Compaction.store(connection).orElseThrow();
+            H2Compaction.Passes passes = new H2Compaction.Passes(new DiskFailure());
+            passes.run(connection, 1 << 20, active, quiet);
+            assertThat(passes.quiet()).as("the first pass finds the table written").isFalse();
+            assertThat(store.getRetentionTime()).isEqualTo(active);
+            untilQuiet(passes, connection, active, quiet);
+            assertThat(store.getRetentionTime()).isEqualTo(quiet);
+
+            sql.execute("INSERT INTO notes VALUES (1)");
+            passes.run(connection, 1 << 20, active, quiet);
+            assertThat(passes.quiet()).as("a write since").isFalse();
+            assertThat(store.getRetentionTime()).as("forced: the short one again").isEqualTo(active);
+
+            untilQuiet(passes, connection, active, quiet);
+            sql.execute("INSERT INTO notes VALUES (2)");
+            System.setProperty(FailingSyncDisk.FAIL, "true");
+            try {
+                assertThatThrownBy(() -> passes.run(connection, 1 << 20, active, quiet))
+                        .isInstanceOf(H2Compaction.SyncRefused.class);
+                assertThat(store.getRetentionTime()).as("the write is not on disk: still the long one").isEqualTo(quiet);
+            } finally {
+                System.clearProperty(FailingSyncDisk.FAIL);
+            }
+        }
+    }
+
+    private static void untilQuiet(H2Compaction.Passes passes, Connection connection, int active, int quiet) throws SQLException {
+        for (int i = 0; i < 500 && !passes.quiet(); i++) {
+            passes.run(connection, 1 << 20, active, quiet);
+        }
+        assertThat(passes.quiet()).as("nothing written, nothing left to rewrite").isTrue();
+    }
+
+    /**
      * After the writes stop, the passes rewrite until {@link H2Compaction#TARGET_FILL_PERCENT} of the chunks' bytes
      * are live, and then write nothing more.
      */

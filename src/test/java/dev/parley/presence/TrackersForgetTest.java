@@ -44,6 +44,21 @@ class TrackersForgetTest {
         typing.shutdown(null);
     }
 
+    @Test
+    void noSweepIsScheduledWhileNoOneTypesAndTypingAfterAQuietSpellStillExpires() {
+        TypingTracker typing = new TypingTracker(config(Duration.ofMillis(200)));
+        AtomicInteger expired = new AtomicInteger();
+        assertThat(typing.sweepScheduled()).as("a new tracker").isFalse();
+        typing.start("room", "alice", expired::incrementAndGet);
+        assertThat(typing.sweepScheduled()).as("someone types").isTrue();
+        await().atMost(Duration.ofSeconds(10)).until(() -> expired.get() == 1 && !typing.sweepScheduled());
+        assertThat(typing.size()).isZero();
+        typing.start("room", "bob", expired::incrementAndGet);
+        await().atMost(Duration.ofSeconds(10)).until(() -> expired.get() == 2 && !typing.sweepScheduled());
+        typing.shutdown(null);
+        assertThat(typing.start("room", "carol", expired::incrementAndGet)).as("while stopping: no error").isTrue();
+    }
+
     /** A ParleyConfig whose only setting read by TypingTracker is the typing timeout. */
     private static ParleyConfig config(Duration typingTimeout) {
         ParleyConfig.Ws ws = (ParleyConfig.Ws) Proxy.newProxyInstance(ParleyConfig.class.getClassLoader(),
