@@ -255,7 +255,7 @@ public final class Bench {
     private void assistant(Loop loop, Target t, String server, int run, String tag, ServerUnderTest s)
             throws InterruptedException {
         System.out.printf("  before the assistant: %s%n", Quiet.await(s, Duration.ofSeconds(60)));
-        Assistant.Result r = Assistant.run(loop, t, model.port(), "ai-" + tag, settings.assistantWarmUp(),
+        Assistant.Result r = Assistant.run(loop, t, s, model.port(), "ai-" + tag, settings.assistantWarmUp(),
                 settings.assistantSamples(), settings.oneshotGapMillis());
         put(server, run, "assistant.direct.p50", r.directP50());
         put(server, run, "assistant.direct.p99", r.directP99());

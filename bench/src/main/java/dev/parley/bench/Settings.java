@@ -45,7 +45,7 @@ record Settings(
                 1_000, 32,
                 64, 10, 100, Duration.ofSeconds(5), Duration.ofSeconds(20),
                 1_000, 10,
-                200, 500);
+                3_000, 500);
     }
 
     static Settings smoke() {

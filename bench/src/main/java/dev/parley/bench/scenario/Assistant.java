@@ -3,6 +3,7 @@ package dev.parley.bench.scenario;
 import dev.parley.bench.client.Events;
 import dev.parley.bench.client.Session;
 import dev.parley.bench.client.Target;
+import dev.parley.bench.server.Measured;
 import dev.parley.bench.server.OllamaStandIn;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -24,8 +25,10 @@ import org.HdrHistogram.Histogram;
  * (a cache miss); then asks one question again and again, each answered from the cache, timed to the stored reply.
  * Just before each new question the model is asked directly the way Parley asks it (a streaming {@code POST
  * /api/chat} on a kept-alive connection), and the time to its first line is the model's own: Parley's added time is
- * the difference. Every question follows a {@code /clear} (so the context is the question alone) and a pause; one
- * question at a time, on an otherwise idle server.
+ * the difference. Every question follows a {@code /clear} (so the context is the question alone); one question at a
+ * time, on an otherwise idle server. A measured question also follows a pause; the warm-up rounds run back to back,
+ * and there are many of them, because a turn's code runs a few times per round: at the 20 rounds a second of the
+ * measured pace, the JIT was still compiling it after 200 rounds (docs/performance.md, "The assistant's warm-up").
  */
 public final class Assistant {
     /** All in ms. The added time is the first delta's percentile minus the direct call's. */
@@ -67,17 +70,20 @@ public final class Assistant {
     }
 
     /**
-     * {@code warmUp} unrecorded rounds, then {@code samples} recorded ones; a round is a new question and then a
-     * repeated one. {@code modelPort}: the stand-in model Parley was started against ({@code 127.0.0.1}).
+     * {@code warmUp} unrecorded rounds, then, once the {@code server} is {@linkplain Quiet quiet}, {@code samples}
+     * recorded ones; a round is a new question and then a repeated one. {@code modelPort}: the stand-in model Parley was started against ({@code 127.0.0.1}).
      */
-    public static Result run(Loop loop, Target target, int modelPort, String room, int warmUp, int samples, long gapMillis) {
+    public static Result run(Loop loop, Target target, Measured server, int modelPort, String room, int warmUp, int samples,
+            long gapMillis) throws InterruptedException {
         Assistant a = new Assistant(loop, room, gapMillis, modelPort);
         List<Session> one = loop.call(() -> Connections.open(target, 1, 1, i -> room, i -> a.events()),
                 Duration.ofSeconds(60)).sessions();
         a.session = one.getFirst();
         try {
-            Duration bound = Duration.ofSeconds(ROUND_SECONDS * (warmUp + samples) + 10);
-            loop.call(() -> a.rounds(-warmUp, samples), bound);
+            loop.call(() -> a.rounds(-warmUp, 0), Duration.ofSeconds(ROUND_SECONDS * warmUp + 10));
+            // what the warm-up made hot is compiled before anything is measured, not during it
+            System.out.printf("  after the assistant's warm-up: %s%n", Quiet.await(server, Duration.ofSeconds(60)));
+            loop.call(() -> a.rounds(0, samples), Duration.ofSeconds(ROUND_SECONDS * samples + 10));
         } finally {
             loop.call(() -> Connections.closeAll(one), Duration.ofSeconds(30));
             loop.call(() -> a.http.close(), Duration.ofSeconds(10));
@@ -90,8 +96,9 @@ public final class Assistant {
         return h.getTotalCount() == 0 ? Double.NaN : h.getValueAtPercentile(percentile) / 1000.0;
     }
 
-    private Future<Void> rounds(int from, int samples) {
-        return Loop.inTurn(from, samples, i -> newQuestion(i).compose(v -> repeatedQuestion(i))
+    /** Rounds {@code from} (negative: warm-up) up to {@code until}, exclusive. */
+    private Future<Void> rounds(int from, int until) {
+        return Loop.inTurn(from, until, i -> newQuestion(i).compose(v -> repeatedQuestion(i))
                 .timeout(ROUND_SECONDS, TimeUnit.SECONDS));
     }
 
@@ -101,7 +108,7 @@ public final class Assistant {
             if (i >= 0) {
                 direct.recordValue(nanos / 1000);
             }
-            return loop.delay(gapMillis);
+            return pause(i);
         }).compose(v -> clear("mc" + i)).compose(v -> {
             delta = Promise.promise();
             stored = Promise.promise();
@@ -119,7 +126,7 @@ public final class Assistant {
 
     /** The same question each time after the first: answered from the cache, timed to the stored reply. */
     private Future<Void> repeatedQuestion(int i) {
-        return loop.delay(gapMillis).compose(v -> clear("hc" + i)).compose(v -> {
+        return pause(i).compose(v -> clear("hc" + i)).compose(v -> {
             delta = null;
             stored = Promise.promise();
             long t0 = System.nanoTime();
@@ -135,6 +142,11 @@ public final class Assistant {
                 return null;
             });
         });
+    }
+
+    /** The pause before a measured question (round {@code i} >= 0); none while warming up. */
+    private Future<Void> pause(int i) {
+        return i >= 0 ? loop.delay(gapMillis) : Future.succeededFuture();
     }
 
     private Future<Void> clear(String clientId) {

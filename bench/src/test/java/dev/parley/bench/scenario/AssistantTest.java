@@ -87,7 +87,7 @@ class AssistantTest {
             ParleyTarget target = new ParleyTarget(loop.vertx(), "127.0.0.1", parley.port(), "as" + tag);
             target.prepareUsers(1);
 
-            Assistant.Result r = Assistant.run(loop, target, model.port(), "ai-" + tag, 2, 5, 1);
+            Assistant.Result r = Assistant.run(loop, target, parley, model.port(), "ai-" + tag, 2, 5, 1);
 
             assertEquals(0, r.errors());
             // the scenario itself fails when a repeated question is not answered from the cache
