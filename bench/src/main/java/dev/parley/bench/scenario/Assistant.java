@@ -71,7 +71,8 @@ public final class Assistant {
 
     /**
      * {@code warmUp} unrecorded rounds, then, once the {@code server} is {@linkplain Quiet quiet}, {@code samples}
-     * recorded ones; a round is a new question and then a repeated one. {@code modelPort}: the stand-in model Parley was started against ({@code 127.0.0.1}).
+     * recorded ones; a round is a new question and then a repeated one. {@code modelPort}: the stand-in model Parley
+     * was started against ({@code 127.0.0.1}).
      */
     public static Result run(Loop loop, Target target, Measured server, int modelPort, String room, int warmUp, int samples,
             long gapMillis) throws InterruptedException {
