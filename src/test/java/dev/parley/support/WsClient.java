@@ -23,13 +23,13 @@ public final class WsClient implements AutoCloseable {
     public static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-    private final WebSocket socket;
+    /** Set once the handshake completed; the listener records frames and the close before that too. */
+    private volatile WebSocket socket;
     private final java.util.BitSet taken = new java.util.BitSet();
     private final List<JsonNode> seen = new ArrayList<>();
     public final CompletableFuture<int[]> closed = new CompletableFuture<>();
 
-    private WsClient(WebSocket socket) {
-        this.socket = socket;
+    private WsClient() {
     }
 
     /** Connects with {@code Authorization: Bearer <token>}. */
@@ -43,14 +43,13 @@ public final class WsClient implements AutoCloseable {
     }
 
     public static WsClient connect(URI base, String pathAndQuery, Map<String, String> headers) {
-        Listener listener = new Listener();
+        WsClient client = new WsClient();
         WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(TIMEOUT);
         headers.forEach(builder::header);
         URI uri = URI.create("ws://" + base.getHost() + ":" + base.getPort() + pathAndQuery);
-        WebSocket ws = builder.buildAsync(uri, listener).orTimeout(10, TimeUnit.SECONDS).join();
-        WsClient client = new WsClient(ws);
-        listener.client = client;
-        listener.ready.complete(null);
+        // the JDK may call the listener before buildAsync completes (a close frame right behind the 101 reaches onClose
+        // on the thread that completes the handshake), so the listener writes to the client and never waits for it
+        client.socket = builder.buildAsync(uri, new Listener(client)).orTimeout(10, TimeUnit.SECONDS).join();
         return client;
     }
 
@@ -167,9 +166,12 @@ public final class WsClient implements AutoCloseable {
     }
 
     private static final class Listener implements WebSocket.Listener {
-        final CompletableFuture<Void> ready = new CompletableFuture<>();
-        volatile WsClient client;
+        private final WsClient client;
         private final StringBuilder partial = new StringBuilder();
+
+        Listener(WsClient client) {
+            this.client = client;
+        }
 
         @Override
         public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
@@ -177,7 +179,6 @@ public final class WsClient implements AutoCloseable {
             if (last) {
                 String text = partial.toString();
                 partial.setLength(0);
-                ready.join();
                 try {
                     client.record(JSON.readTree(text));
                 } catch (Exception e) {
@@ -190,14 +191,13 @@ public final class WsClient implements AutoCloseable {
 
         @Override
         public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-            ready.join();
             client.closed.complete(new int[] {statusCode});
             return null;
         }
 
         @Override
         public void onError(WebSocket webSocket, Throwable error) {
-            ready.thenRun(() -> client.closed.complete(new int[] {-1}));
+            client.closed.complete(new int[] {-1});
         }
     }
 
